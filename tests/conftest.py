@@ -1,0 +1,50 @@
+"""Session fixtures: the real embedding model is loaded once; built test indexes are shared."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from assistant.settings import Settings
+from tests.corpus_factory import write_corpus
+
+ROOT = Path(__file__).resolve().parents[1]
+MODELS_DIR = Path(os.environ.get("COOPGUIDE_TEST_MODELS_DIR", ROOT / "models"))
+
+
+def make_settings(tmp: Path, **index) -> Settings:
+    return Settings(
+        models={"models_dir": MODELS_DIR},
+        index={"path": tmp / "index", **index},
+        ingest={"corpus": [tmp / "corpus"]},
+    )
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    """The real EmbeddingGemma model (fetched by `make test` before pytest runs)."""
+    from assistant.embedding import load_embedder
+
+    return load_embedder(Settings(models={"models_dir": MODELS_DIR}).models)
+
+
+@pytest.fixture(scope="session")
+def corpus_dir(tmp_path_factory) -> Path:
+    return write_corpus(tmp_path_factory.mktemp("corpus-src") / "corpus")
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory, embedder, corpus_dir):
+    """An Assistant over the small test corpus in the embedded Chroma store, built once."""
+    from assistant.service import build_assistant
+
+    tmp = tmp_path_factory.mktemp("built")
+    shutil.copytree(corpus_dir, tmp / "corpus")
+    assistant = build_assistant(make_settings(tmp), embedder=embedder)
+    report = assistant.ingest(progress=False)
+    assert not report.failed, report.failed
+    yield assistant
+    assistant.close()
