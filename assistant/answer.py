@@ -35,6 +35,7 @@ _NOISE = re.compile(r"^(stand|as of|quellen|sources)\b|https?://|^\W*$", re.I)
 @dataclass(frozen=True)
 class Evidence:
     passage_index: int  # index into the passages list
+    doc_id: str
     start: int
     text: str
     score: float
@@ -63,7 +64,7 @@ def candidate_sentences(passages: list[Passage], question: str, max_passages: in
                 continue
             overlap = len(q_tokens & set(keyword_tokens(sentence))) / (len(q_tokens) or 1)
             score = passage.score + 0.35 * overlap - 0.01 * position - 0.03 * pi
-            out.append(Evidence(pi, s, sentence, score))
+            out.append(Evidence(pi, passage.chunk.doc_id, s, sentence, score))
     return out
 
 
@@ -72,13 +73,18 @@ def _similar(a: str, b: str) -> bool:
     return bool(ta and tb) and len(ta & tb) / len(ta | tb) > 0.5
 
 
-def select_evidence(candidates: list[Evidence], max_sentences: int, per_passage: int = 3) -> list[Evidence]:
-    """Best sentences first, skipping near-duplicates and capping each passage's share."""
+def select_evidence(
+    candidates: list[Evidence], max_sentences: int, per_passage: int = 2, per_document: int = 3
+) -> list[Evidence]:
+    """Best sentences first, skipping near-duplicates and capping each passage's and document's share,
+    so an answer draws on several sources rather than one long passage."""
     chosen: list[Evidence] = []
     for ev in sorted(candidates, key=lambda e: -e.score):
         if len(chosen) >= max_sentences:
             break
         if sum(c.passage_index == ev.passage_index for c in chosen) >= per_passage:
+            continue
+        if sum(c.doc_id == ev.doc_id for c in chosen) >= per_document:
             continue
         if any(_similar(ev.text, c.text) for c in chosen):
             continue

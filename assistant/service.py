@@ -12,10 +12,33 @@ from assistant.embedding import Embedder, load_embedder
 from assistant.followup import expand_question
 from assistant.index import Index, IndexNotBuilt, open_index
 from assistant.ingest import IngestReport, ingest
+from assistant.institutions import InstitutionRegistry
 from assistant.language import detect_language
+from assistant.matching import InstitutionMatch, InstitutionMatcher
 from assistant.retrieval import Filters, Retriever
+from assistant.screening import screening_block
 from assistant.settings import Settings
 from assistant.types import Answer, Passage, Turn
+
+INSTITUTION_TOPICS = ("institutions", "screening", "due-diligence", "dual-use", "us-export-control", "sanctions")
+
+
+_CONTEXT = {
+    "de": {"tracker": "chinesische Hochschule mit Verbindungen zu Militär und Verteidigung (ASPI-Tracker)"},
+    "en": {"tracker": "Chinese university with military and defence links (ASPI tracker)"},
+}
+
+
+def describe_institutions(query: str, matches: list[InstitutionMatch], language: str) -> str:
+    """Add what is known about a named institution, so retrieval finds the guidance that applies to
+    such institutions (an unknown proper name otherwise only dilutes the query embedding)."""
+    context = []
+    for m in matches:
+        inst = m.institution
+        if inst.tracker_url:
+            context.append(_CONTEXT.get(language, _CONTEXT["en"])["tracker"])
+        context += [f.label for f in inst.flags]
+    return f"{query} ({'; '.join(dict.fromkeys(context))})" if context else query
 
 
 @dataclass
@@ -25,8 +48,36 @@ class Assistant:
     index: Index
     retriever: Retriever = field(init=False)
 
+    _matcher: InstitutionMatcher | None = field(default=None, init=False, repr=False)
+
     def __post_init__(self) -> None:
         self.retriever = Retriever(self.index, self.embedder, self.settings.retrieval)
+
+    @property
+    def matcher(self) -> InstitutionMatcher:
+        if self._matcher is None:
+            s = self.settings.institutions
+            registry = InstitutionRegistry.load(s.register_file, s.imported_dir, tracker=s.use_tracker)
+            self._matcher = InstitutionMatcher(registry.institutions, s.fuzzy_threshold)
+        return self._matcher
+
+    def reload_institutions(self) -> None:
+        self._matcher = None
+
+    def recognise(self, text: str) -> list[InstitutionMatch]:
+        return self.matcher.find(text)
+
+    def _retrieve(self, query: str, language: str, filters: Filters | None, matches: list[InstitutionMatch]):
+        query = describe_institutions(query, matches, language)
+        passages = self.retriever.retrieve(query, filters=filters, language=language)
+        if matches:  # also pull the notes on screening, dual use and due diligence
+            base = filters or Filters()
+            topical = Filters(base.languages, INSTITUTION_TOPICS, base.jurisdictions, base.visibility)
+            seen = {p.chunk.chunk_id for p in passages}
+            extra = [p for p in self.retriever.retrieve(query, k=3, filters=topical, language=language)
+                     if p.chunk.chunk_id not in seen]  # fmt: skip
+            passages = sorted(passages + extra, key=lambda p: -p.score)
+        return passages
 
     def ingest(self, paths: list[Path] | None = None, **kwargs: Any) -> IngestReport:
         paths = paths or list(self.settings.ingest.corpus)
@@ -48,9 +99,12 @@ class Assistant:
         started = time.perf_counter()
         language = language if language in ("de", "en") else detect_language(question)
         query = expand_question(question, history or [])
-        passages = self.retriever.retrieve(query, filters=filters, language=language)
+        matches = self.recognise(query)
+        passages = self._retrieve(query, language, filters, matches)
         retrieved = time.perf_counter()
         text, citations, refused = extractive_answer(question, language, passages, self.settings.answer)
+        if matches:
+            text = screening_block(matches, language) + "\n\n" + text
         done = time.perf_counter()
         return Answer(
             question=question,
@@ -58,6 +112,7 @@ class Assistant:
             answer=text,
             refused=refused,
             citations=tuple(citations),
+            institutions=tuple(m.to_dict() for m in matches),
             timings_ms={
                 "retrieve": (retrieved - started) * 1000,
                 "answer": (done - retrieved) * 1000,

@@ -60,17 +60,28 @@ class RetrievalSettings(BaseModel):
     dense_candidates: int = Field(30, description="Dense candidates fetched before fusion.")
     keyword_candidates: int = Field(30, description="BM25 candidates fetched before fusion.")
     keyword_weight: float = Field(
-        0.1, description="Weight of the normalised BM25 score added to the dense cosine (measured)."
+        0.05, description="Weight of the normalised BM25 score added to the dense cosine (measured)."
     )
     prefer_question_language: float = Field(0.02, description="Bonus for passages in the question's language.")
 
 
 class AnswerSettings(BaseModel):
     min_evidence: float = Field(
-        0.40, description="Refuse when the best passage's dense similarity is below this (tuned)."
+        0.34, description="Refuse when the best passage's dense similarity is below this (tuned)."
     )
     max_sentences: int = Field(6, description="Most evidence sentences in an extractive answer.")
     max_passages: int = Field(4, description="Most passages quoted from.")
+
+
+class InstitutionSettings(BaseModel):
+    register_file: Path = Field(
+        Path("corpus/institutions.yaml"), description="Curated institution register (flags with sources)."
+    )
+    imported_dir: Path = Field(
+        Path("index/institutions"), description="Where `coopguide institutions import` stores official lists."
+    )
+    use_tracker: bool = Field(True, description="Load the ASPI China Defence Universities Tracker (offline).")
+    fuzzy_threshold: float = Field(88.0, description="Minimum rapidfuzz ratio for misspelled names (measured).")
 
 
 class LLMSettings(BaseModel):
@@ -93,6 +104,7 @@ class Settings(BaseSettings):
     ingest: IngestSettings = Field(default_factory=IngestSettings, description="Ingestion.")
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings, description="Search.")
     answer: AnswerSettings = Field(default_factory=AnswerSettings, description="Answering.")
+    institutions: InstitutionSettings = Field(default_factory=InstitutionSettings, description="Screening.")
     llm: LLMSettings = Field(default_factory=LLMSettings, description="Optional LLM backend.")
 
     @classmethod

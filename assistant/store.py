@@ -86,6 +86,7 @@ class ChromaStore:
             self._col.upsert(
                 ids=[c.chunk_id for c in part],
                 embeddings=vectors[i : i + 1000],
+                documents=[c.text for c in part],  # so plain Chroma/langchain clients can read it
                 metadatas=[_scalar_meta(c) for c in part],
             )
 

@@ -20,6 +20,7 @@ def make_settings(tmp: Path, **index) -> Settings:
         models={"models_dir": MODELS_DIR},
         index={"path": tmp / "index", **index},
         ingest={"corpus": [tmp / "corpus"]},
+        institutions={"register_file": ROOT / "corpus" / "institutions.yaml", "imported_dir": tmp / "imported"},
     )
 
 
