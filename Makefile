@@ -23,9 +23,10 @@ index: models
 	$(BIN)/coopguide ingest --quiet
 
 run: index
-	$(BIN)/coopguide chat
+	$(BIN)/coopguide serve
 
-chat: run
+chat: index
+	$(BIN)/coopguide chat
 
 test: models
 	$(BIN)/pytest -q -p no:cacheprovider

@@ -93,7 +93,7 @@ def select_evidence(
 
 
 def source_line(c: Citation, language: str) -> str:
-    where = [c.section] if c.section else []
+    where = [c.section] if c.section and c.section != f"Page {c.page}" else []
     if c.page is not None:
         where.append(f"{'S.' if language == 'de' else 'p.'} {c.page}")
     details = ", ".join(x for x in [c.publisher, c.published] if x)

@@ -96,6 +96,23 @@ def cmd_chat(args) -> int:
     return run_chat(_assistant(args))
 
 
+def cmd_serve(args) -> int:
+    from assistant.server import serve
+
+    assistant = _assistant(args)
+    settings = assistant.settings.server
+    serve(assistant, args.host or settings.host, args.port or settings.port, log=_info)
+    return EXIT_OK
+
+
+def cmd_feedback_export(args) -> int:
+    from assistant.feedback import FeedbackStore
+
+    store = FeedbackStore(_settings().index.path / "feedback.sqlite")
+    sys.stdout.write(store.export_csv())
+    return EXIT_OK
+
+
 def cmd_status(args) -> int:
     status = _assistant(args).status()
     print(json.dumps(status, indent=2) if args.json else "\n".join(f"{k}: {v}" for k, v in status.items()))
@@ -201,6 +218,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_ask)
 
     sub.add_parser("chat", help="interactive terminal chat").set_defaults(func=cmd_chat)
+    p = sub.add_parser("serve", help="web chat, HTTP API, OpenAI-compatible endpoint and widget")
+    p.add_argument("--host", default=None, help="interface (default: settings server.host, 127.0.0.1)")
+    p.add_argument("--port", type=int, default=None, help="port (default: settings server.port, 7860)")
+    p.set_defaults(func=cmd_serve)
+    p = sub.add_parser("feedback", help="answer feedback collected by the web chat and API")
+    fsub = p.add_subparsers(dest="feedback_command", required=True)
+    f = fsub.add_parser("export", help="print all feedback")
+    f.add_argument("--csv", action="store_true", required=True, help="as CSV")
+    f.set_defaults(func=cmd_feedback_export)
     p = sub.add_parser("status", help="index and model status")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_status)

@@ -11,7 +11,9 @@ _DE = frozenset(
         "der die das und ist nicht ein eine einer eines einem einen mit für auf dem den des sich auch von "
         "zu im bei wie was wir ich sie es oder wenn muss kann darf werden wird sind über nach aus noch "
         "nur als dass daß zur zum einer unser unsere welche welcher gibt sollte brauche mein meine durch "
-        "gegen ohne unter vor zwischen diese dieser dieses haben hat hatte wurde wurden "
+        "gegen ohne unter vor zwischen diese dieser dieses haben hat hatte wurde wurden wer wo wann warum "
+        "wieso darf dürfen muss müssen können soll sollen man beim vom ins am um bis doch schon ob mich mir "
+        "uns euch ihr ihm ihn ihnen eines kein keine nicht nichts etwas sein seine genau gilt geht bitte "
     ).split()
 )
 _EN = frozenset(
@@ -20,6 +22,32 @@ _EN = frozenset(
         "which who how do does my our we i you they their there have has had was were will would if or at "
         "any about into than then them these those under between without through "
     ).split()
+)
+_DE_SUFFIXES = ("ung", "ungen", "keit", "heit", "lich", "isch", "schaft", "chen", "igung")
+_EN_SUFFIXES = ("tion", "ing", "ment", "ness", "ity", "ship", "ally")
+# Character trigrams most typical of German and of English prose (measured on the corpus notes); they
+# decide short keyword queries without stop words ("Sanktionen Russland").
+_DE_TRIGRAMS = frozenset(
+    (
+        "en |ung|sch|ie | de|der|er |die|ich|ein| di| un|und|che| ei|cht|gen| au| ve|ten|eit|nen| zu| vo|"
+        "isc|it |rsc| da|ver|ine|ng |ngs|ste| fü|chu|aus|den|nge|für|ür |hen|lle|ter|nde|ell|ht |das|len|"
+        "ne |tun| be| ko|mit|ors|auf|run|ert| ge|rde|te |hun|von|sen|sse|ier|ber|haf|ach|one| er| mi| ni|"
+        "rag|nte|lic|aft|tel|nun|cha|rdn|des|kon|dnu| we|bei|nac|ror|lun|tli|ero| od|sic|eru|ren|iss|em |"
+        "lan|nsc|im |erh|änd|ode|ens|oll|ben|ale|zu |vor|rei|wis|tsc|nd |ege|uf |chs|nkt|hei|ene|rte|lt |"
+        "erb|htu|ric|gel| al|kei|ges| si|ech|chl|tet|rst|gun|kti|wei|inr|nri|ord|fen|hre|zun|ner|etz| im|"
+        "hme|lei|kom|ige|ag |tzu"
+    ).split("|")
+)
+_EN_TRIGRAMS = frozenset(
+    (
+        " th|the|he |ion|on | re| co|tio|ed | an| of|and|of |es |ing|al |or |ce |res|ns |ati|ts |nce| in|"
+        " a |ear|ons|arc| to|sea| on|an |rch|con|to |ty |ese| no|ity| as|ent|anc|ted|com|cti|nt | wh| or|"
+        "ry | fo|th |men|enc|is | ex|ith|wit|ect|ate|din|for| ca|re |ies| su|lat|sec| it|ly |iti|ice|rs |"
+        "not|cou|ive| li| se|oun|tit|se | pr|ula|sti|cur|tic|ic |tha|gul|at |ica|egu| ar|fic| ac|ct |ecu|"
+        "ot |pro|man|por|eco|act|ary| s |uri|dat|inc|ces|hat|ld |reg|ain| po|rma|are|sia|ame| by|by |use|"
+        "omm|cal|oul|uld|nci|nti| ad| tr|cle|tut|sit|rit|can|ove|int|cat|ssi|nct|rti| pa| fr|ide|nst|ve |"
+        "coo|nts|eve|ifi| ch|icl"
+    ).split("|")
 )
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
@@ -32,7 +60,11 @@ def detect_language(text: str, default: str = "en") -> str:
     """Return 'de' or 'en' by stop-word counts, umlauts as a tie-breaker."""
     tokens = words(text)
     de = sum(t in _DE for t in tokens) + 0.5 * len(re.findall(r"[äöüß]", text.lower()))
-    en = sum(t in _EN for t in tokens)
+    de += 0.5 * sum(t.endswith(_DE_SUFFIXES) for t in tokens)
+    en = sum(t in _EN for t in tokens) + 0.5 * sum(t.endswith(_EN_SUFFIXES) for t in tokens)
+    if de == en:
+        grams = [f" {t} "[i : i + 3] for t in tokens for i in range(len(t))]
+        de, en = sum(g in _DE_TRIGRAMS for g in grams), sum(g in _EN_TRIGRAMS for g in grams)
     if de == en:
         return default
     return "de" if de > en else "en"

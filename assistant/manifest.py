@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -27,11 +28,42 @@ CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id, ordinal);
 """
 
 
+class _LockedConnection:
+    """One connection shared by server threads: each statement runs under a lock, and a transaction
+    (BEGIN … COMMIT) holds the lock throughout, so statements of two threads never interleave."""
+
+    def __init__(self, db: sqlite3.Connection):
+        self._db, self._lock = db, threading.RLock()
+
+    def execute(self, sql: str, params=()):
+        head = sql.lstrip().split(None, 1)[0].upper()
+        if head == "BEGIN":
+            self._lock.acquire()
+        try:
+            with self._lock:
+                cursor = self._db.execute(sql, params)
+                return cursor.fetchall() if head == "SELECT" else cursor
+        finally:
+            if head in ("COMMIT", "ROLLBACK"):
+                self._lock.release()
+
+    def executemany(self, sql: str, rows):
+        with self._lock:
+            return self._db.executemany(sql, rows)
+
+    def executescript(self, script: str):
+        with self._lock:
+            return self._db.executescript(script)
+
+    def close(self) -> None:
+        self._db.close()
+
+
 class Manifest:
     def __init__(self, path: Path):
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        self._db = _LockedConnection(sqlite3.connect(str(path), check_same_thread=False, isolation_level=None))
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA foreign_keys=ON")
         self._db.executescript(SCHEMA)
@@ -42,7 +74,7 @@ class Manifest:
 
     # -- meta ---------------------------------------------------------------------------------
     def get(self, key: str) -> str | None:
-        row = self._db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        row = next(iter(self._db.execute("SELECT value FROM meta WHERE key=?", (key,))), None)
         return row[0] if row else None
 
     def set(self, key: str, value: str) -> None:
@@ -59,7 +91,7 @@ class Manifest:
 
     def document_meta(self, doc_id: str) -> dict[str, Any] | None:
         if doc_id not in self._meta_cache:
-            row = self._db.execute("SELECT metadata FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+            row = next(iter(self._db.execute("SELECT metadata FROM documents WHERE doc_id=?", (doc_id,))), None)
             if not row:
                 return None
             self._meta_cache[doc_id] = json.loads(row[0])
@@ -145,4 +177,4 @@ class Manifest:
         return [self._row_to_chunk(r) for r in rows]
 
     def count_chunks(self) -> int:
-        return int(self._db.execute("SELECT count(*) FROM chunks").fetchone()[0])
+        return int(self._db.execute("SELECT count(*) FROM chunks")[0][0])

@@ -53,6 +53,7 @@ ANSWER_SCHEMA = {
         "answer": {"type": "string"},
         "refused": {"type": "boolean"},
         "answer_mode": {"enum": ["extractive", "llm", "llm-partial", "extractive-fallback"]},
+        "answer_id": {"type": "string"},
         "citations": {"type": "array", "items": CITATION_SCHEMA},
         "institutions": {"type": "array", "items": {"type": "object"}},
         "timings_ms": {

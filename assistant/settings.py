@@ -62,7 +62,9 @@ class RetrievalSettings(BaseModel):
     keyword_weight: float = Field(
         0.05, description="Weight of the normalised BM25 score added to the dense cosine (measured)."
     )
-    prefer_question_language: float = Field(0.02, description="Bonus for passages in the question's language.")
+    prefer_question_language: float = Field(
+        0.0, description="Bonus for passages in the question's language (measured: 0 is best; 0.02 cost doc recall)."
+    )
 
 
 class AnswerSettings(BaseModel):
@@ -82,6 +84,25 @@ class InstitutionSettings(BaseModel):
     )
     use_tracker: bool = Field(True, description="Load the ASPI China Defence Universities Tracker (offline).")
     fuzzy_threshold: float = Field(88.0, description="Minimum rapidfuzz ratio for misspelled names (measured).")
+
+
+class ApiKey(BaseModel):
+    key: str = Field(description="The secret sent as `Authorization: Bearer …` or `X-API-Key`.")
+    scope: Literal["widget", "advisor", "admin"] = Field("widget", description="What the key may do.")
+    groups: list[str] = Field(default_factory=list, description="Document groups beyond `public`.")
+    name: str = Field("", description="A label for logs and feedback.")
+
+
+class ServerSettings(BaseModel):
+    host: str = Field("127.0.0.1", description="Interface `coopguide serve` listens on.")
+    port: int = Field(7860, description="Port of `coopguide serve`.")
+    api_keys: list[ApiKey] = Field(default_factory=list, description="API keys with scope and groups.")
+    require_key: bool = Field(False, description="Reject API requests without a key (401).")
+    ui_groups: list[str] = Field(default_factory=list, description="Document groups the web chat may show.")
+    cors_origins: list[str] = Field(default_factory=list, description="Origins allowed to call the API.")
+    max_body_bytes: int = Field(32_000, description="Largest accepted request body (413 above).")
+    max_question_chars: int = Field(2_000, description="Longest accepted question (400 above).")
+    rate_limit_per_minute: int = Field(120, description="Requests per key (or IP) per minute (429 above).")
 
 
 class LLMSettings(BaseModel):
@@ -105,6 +126,7 @@ class Settings(BaseSettings):
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings, description="Search.")
     answer: AnswerSettings = Field(default_factory=AnswerSettings, description="Answering.")
     institutions: InstitutionSettings = Field(default_factory=InstitutionSettings, description="Screening.")
+    server: ServerSettings = Field(default_factory=ServerSettings, description="Web server and API.")
     llm: LLMSettings = Field(default_factory=LLMSettings, description="Optional LLM backend.")
 
     @classmethod

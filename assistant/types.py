@@ -136,6 +136,7 @@ class Answer:
     answer_mode: str = "extractive"
     institutions: tuple[dict[str, Any], ...] = ()
     timings_ms: dict[str, float] = field(default_factory=dict)
+    answer_id: str = field(default_factory=lambda: __import__("uuid").uuid4().hex)
 
     def to_dict(self) -> dict[str, Any]:
         from dataclasses import asdict
@@ -149,4 +150,5 @@ class Answer:
             "citations": [asdict(c) for c in self.citations],
             "institutions": [dict(i) for i in self.institutions],
             "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
+            "answer_id": self.answer_id,
         }

@@ -17,7 +17,7 @@ from assistant.settings import load_settings
 
 def retrieval_scores(assistant, questions, weight: float, bonus: float) -> dict[str, float]:
     assistant.retriever.settings.prefer_question_language = bonus
-    r5, mrr = [], []
+    r5, mrr, d5 = [], [], []
     for q in questions:
         if q.must_refuse:
             continue
@@ -26,7 +26,8 @@ def retrieval_scores(assistant, questions, weight: float, bonus: float) -> dict[
         rel = [M.relevance(p.chunk.text, p.chunk.doc_id, q.key_terms, q.expected_doc_ids) for p in ranked]
         r5.append(M.term_recall_at_k(texts, q.key_terms, 5))
         mrr.append(M.mrr(rel))
-    return {"recall@5": M.mean(r5) or 0.0, "mrr": M.mean(mrr) or 0.0}
+        d5.append(M.doc_recall_at_k([p.chunk.doc_id for p in ranked], q.expected_doc_ids, 5))
+    return {"recall@5": M.mean(r5) or 0.0, "mrr": M.mean(mrr) or 0.0, "doc_recall@5": M.mean(d5) or 0.0}
 
 
 def gate_table(assistant, questions) -> list[tuple[float, float, float]]:
@@ -48,11 +49,11 @@ def main(paths: list[str]) -> None:
     assistant = build_assistant(load_settings())
     questions = load_questions([Path(p) for p in paths])
     print(f"{len(questions)} questions from {', '.join(paths)}\n")
-    print("| keyword weight | language bonus | term recall@5 | MRR |\n| --- | --- | --- | --- |")
+    print("| keyword weight | language bonus | term recall@5 | doc recall@5 | MRR |\n| --- | --- | --- | --- | --- |")
     for weight in [0.0, 0.05, 0.1, 0.2, 0.3]:
         for bonus in [0.0, 0.02, 0.05]:
             s = retrieval_scores(assistant, questions, weight, bonus)
-            print(f"| {weight} | {bonus} | {s['recall@5']:.3f} | {s['mrr']:.3f} |")
+            print(f"| {weight} | {bonus} | {s['recall@5']:.3f} | {s['doc_recall@5']:.3f} | {s['mrr']:.3f} |")
     print("\n| gate threshold | refusal accuracy | false-refusal rate |\n| --- | --- | --- |")
     for t, acc, fr in gate_table(assistant, questions):
         print(f"| {t:.2f} | {acc:.3f} | {fr:.3f} |")

@@ -71,6 +71,29 @@ Persönliche Kontakte zu einzelnen russischen Forschenden bleiben nach Auskunft 
 ## Vermögenssperre
 Gelisteten Personen und Organisationen dürfen weder Gelder noch wirtschaftliche Ressourcen zur Verfügung gestellt werden.
 """,
+    "internal-de.md": """---
+id: t-internal-de
+title: Interner Vermerk Projekt Nordlicht
+language: de
+visibility: internal
+---
+# Interner Vermerk Projekt Nordlicht
+
+## Vertraulich
+Der interne Vermerk zum Projekt Nordlicht empfiehlt, die Kooperation mit dem Partner im Quartal zu überprüfen.
+Projekt Nordlicht ist nur für die Beratungsstelle bestimmt und darf nicht öffentlich angezeigt werden.
+""",
+    "payload-en.md": """---
+id: t-payload-en
+title: Payload note <img src=x onerror=alert(1)>
+language: en
+---
+# Payload note
+
+## Embedded markup
+The zebra crossing guideline says <script>window.__pwned = 1</script> visitors must register at reception.
+The zebra crossing guideline also says <img src=x onerror="window.__pwned = 2"> badges are collected at the exit.
+""",
 }
 
 HTML = """<!doctype html><html lang="en"><head><title>Hosting guest researchers</title>

@@ -38,7 +38,7 @@ def test_ingest_search_ask_contract(workdir, capsys):
     assert main(["ingest", "--quiet"]) == 1  # one file failed: non-zero, the rest ingested
     captured = capsys.readouterr()
     assert "broken.pdf: corrupt PDF" in captured.err
-    assert "ingested 6, unchanged 0, removed 0, failed 1" in captured.out
+    assert "ingested 8, unchanged 0, removed 0, failed 1" in captured.out
 
     assert main(["search", "Art. 4 catch-all", "--json", "--k", "3"]) == 0
     data = json.loads(capsys.readouterr().out)

@@ -15,14 +15,14 @@ def _fresh(tmp_path, embedder, corpus_dir):
 def test_incremental_reindex_costs_only_what_changed(tmp_path, embedder, corpus_dir):
     a = _fresh(tmp_path, embedder, corpus_dir)
     first = a.ingest()
-    assert len(first.ingested) == 6 and not first.failed
+    assert len(first.ingested) == 8 and not first.failed
     total = a.index.manifest.count_chunks()
     assert first.chunks_embedded == total == a.index.store.count()
 
     before = embedder.documents_embedded
     again = a.ingest()
     assert embedder.documents_embedded == before  # unchanged documents cost 0 embeddings
-    assert len(again.unchanged) == 6 and again.chunks_embedded == 0
+    assert len(again.unchanged) == 8 and again.chunks_embedded == 0
 
     note = tmp_path / "corpus" / "dfg-de.md"
     note.write_text(
@@ -55,7 +55,7 @@ def test_bad_files_are_reported_and_the_rest_is_ingested(tmp_path, embedder, cor
     reasons = dict(report.failed)
     assert set(reasons) == {str(bad / n) for n in ["empty.md", "locked.pdf", "latin1.txt", "leitfaden.pdf"]}
     assert "encrypted" in reasons[str(bad / "locked.pdf")]
-    assert len(report.unchanged) == 5 and not report.removed
+    assert len(report.unchanged) == 7 and not report.removed
     assert a.index.manifest.chunk_ids() == chunks_before  # nothing lost
     a.close()
 
@@ -78,6 +78,6 @@ def test_changed_model_forces_a_rebuild_with_a_message(tmp_path, embedder, corpu
     assert "embedding model changed" in messages[0]
     assert b.index.is_empty()
     report = b.ingest()
-    assert len(report.ingested) == 6
+    assert len(report.ingested) == 8
     assert b.index.store.model_info()["model_id"] == embedder.model_id
     b.close()

@@ -42,8 +42,10 @@ def test_filters_apply_inside_retrieval(built):
     assert only_de and all(p.chunk.meta["language"] == "de" for p in only_de)
     sanctions = built.search("Forschung", k=5, filters=Filters(topics=("sanctions",)))
     assert {p.chunk.doc_id for p in sanctions} == {"t-sanktionen-de"}
-    nothing = built.search("Forschung", k=5, filters=Filters(visibility=("internal",)))
-    assert nothing == []
+    internal = built.search("Forschung", k=5, filters=Filters(visibility=("internal",)))
+    assert {p.chunk.doc_id for p in internal} == {"t-internal-de"}
+    public = built.search("interner Vermerk Projekt Nordlicht", k=10)
+    assert "t-internal-de" not in {p.chunk.doc_id for p in public}
 
 
 def test_answer_is_valid_cited_and_in_the_question_language(built):

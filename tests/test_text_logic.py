@@ -58,3 +58,18 @@ def test_fusion_is_dense_first_with_keyword_boost():
     assert fused["b"] > fused["a"] > fused["c"]  # exact-term match lifts b over a
     assert fuse_rankings(dense, {}, 0.1) == dense  # no keyword hits: dense order unchanged
     assert fuse_rankings(dense, keyword, 0.0) == dense
+
+
+def test_language_detection_on_the_question_sets():
+    import json
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    rows = [json.loads(line) for f in ("dev", "own") for line in
+            (root / "evaluation" / "questions" / f"{f}.jsonl").read_text(encoding="utf-8").splitlines()]  # fmt: skip
+    assert sum(detect_language(r["question"]) == r["language"] for r in rows) == len(rows)
+    negatives = (
+        (Path(__file__).parent / "data" / "no_institution_questions.txt").read_text(encoding="utf-8").splitlines()
+    )
+    assert [detect_language(q) for q in negatives] == ["en"] * 50 + ["de"] * 50
+    assert detect_language("Sanktionen Russland") == "de" and detect_language("Entity List") == "en"
