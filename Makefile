@@ -28,7 +28,7 @@ run: index
 chat: index
 	$(BIN)/coopguide chat
 
-test: models
+test: index
 	$(BIN)/pytest -q -p no:cacheprovider
 
 lint: install
@@ -38,6 +38,12 @@ lint: install
 format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+eval: index
+	$(BIN)/coopguide eval
+
+bench: index
+	$(BIN)/coopguide bench
 
 clean:
 	rm -rf index/chroma index/keyword index/manifest.sqlite* .pytest_cache

@@ -6,7 +6,7 @@ import hmac
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assistant.retrieval import Filters
 from assistant.settings import ServerSettings
@@ -29,8 +29,7 @@ class Principal:
     groups: tuple[str, ...]
 
     def filters(self, base: Filters | None = None) -> Filters:
-        base = base or Filters()
-        return Filters(base.languages, base.topics, base.jurisdictions, ("public", *self.groups))
+        return replace(base or Filters(), visibility=("public", *self.groups))
 
     def require(self, scope: str) -> None:
         if SCOPES[self.scope] < SCOPES[scope]:

@@ -45,6 +45,18 @@ class FeedbackIn(BaseModel):
     question: str | None = Field(None, max_length=2_000)
 
 
+class AssessmentIn(BaseModel):
+    partner: str = Field(min_length=1, max_length=300)
+    country: str = Field(min_length=1, max_length=3)
+    field: str = Field(min_length=1, max_length=500)
+    type: str
+    funding: str | None = Field(None, max_length=500)
+    data: str | None = Field(None, max_length=500)
+    requester: str | None = None
+    lang: str = Field("de", pattern="^(de|en)$")
+    format: str = Field("json", pattern="^(json|md|docx)$")
+
+
 class ChatMessage(BaseModel):
     role: str
     content: str | list[dict[str, Any]] | None = None
@@ -195,6 +207,30 @@ def create_app(assistant, feedback: FeedbackStore | None = None) -> FastAPI:
                 "chunks": status["chunks"], "model_id": status["model_id"]}  # fmt: skip
 
     register_openai(app, assistant, principal, ask)
+
+    @app.post("/api/assessments", summary="Draft a sourced assessment of a planned cooperation (advisor scope)")
+    async def api_assessments(body: AssessmentIn, who: Principal = Depends(principal)):
+        from assistant.assessment import REQUESTERS, TYPES, AssessmentRequest, Assessor
+        from assistant.assessment_render import to_docx, to_markdown
+
+        who.require("advisor")
+        if body.type not in TYPES or (body.requester and body.requester not in REQUESTERS):
+            raise AccessDenied(400, f"type must be one of {TYPES}; requester one of {REQUESTERS}")
+        fields = body.model_dump(exclude={"format"})
+        assessor = Assessor(assistant, assistant.settings.assessment.tables_dir, who.filters())
+        result = await run_in_threadpool(assessor.assess, AssessmentRequest(**fields))
+        if body.format == "md":
+            return Response(to_markdown(result), media_type="text/markdown; charset=utf-8")
+        if body.format == "docx":
+            import tempfile
+
+            with tempfile.TemporaryDirectory() as tmp:
+                data = to_docx(result, Path(tmp) / "assessment.docx").read_bytes()
+            mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            return Response(
+                data, media_type=mime, headers={"Content-Disposition": 'attachment; filename="assessment.docx"'}
+            )
+        return result.to_dict()
 
     @app.get("/widget.js", include_in_schema=False)
     async def widget_js() -> Response:

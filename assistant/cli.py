@@ -187,6 +187,39 @@ def cmd_eval(args) -> int:
     return EXIT_OK
 
 
+def cmd_assess(args) -> int:
+    from assistant.assessment import AssessmentRequest, Assessor
+    from assistant.assessment_render import to_docx, to_markdown
+
+    assistant = _assistant(args)
+    names = ("partner", "country", "field", "type", "funding", "data", "requester", "lang")
+    request = AssessmentRequest(**{n: getattr(args, n) for n in names})
+    result = Assessor(assistant, assistant.settings.assessment.tables_dir).assess(request)
+    if args.format == "docx":
+        if not args.out:
+            raise ValueError("--format docx needs --out FILE.docx")
+        to_docx(result, Path(args.out))
+        print(f"written: {args.out}")
+        return EXIT_OK
+    text = json.dumps(result.to_dict(), ensure_ascii=False, indent=1) if args.format == "json" else to_markdown(result)
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+        print(f"written: {args.out}")
+    else:
+        print(text)
+    return EXIT_OK
+
+
+def cmd_bench(args) -> int:
+    from assistant.bench_report import run_bench, write_bench
+
+    files = sorted(Path("evaluation/questions").glob("*.jsonl"))
+    result = run_bench(_assistant(args), args.sizes, args.clients, args.per_client, args.questions, files, log=_info)
+    path = write_bench(result, Path(args.out))
+    print(path.read_text(encoding="utf-8"))
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="coopguide", description="Cooperate safely: cited answers from guidance.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -238,6 +271,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="evaluation/reports", help="report folder")
     p.add_argument("--systems", nargs="+", choices=["coopguide", "langchain", "bm25"], default=None)
     p.set_defaults(func=cmd_eval)
+
+    from assistant.assessment import REQUESTERS, TYPES
+
+    p = sub.add_parser("assess", help="draft a sourced assessment of a planned cooperation")
+    p.add_argument("--partner", required=True, help="partner institution or city")
+    p.add_argument("--country", required=True, help="ISO country code, e.g. CN, RU, TW")
+    p.add_argument("--field", required=True, help="research field or subject of the cooperation")
+    p.add_argument("--type", required=True, choices=TYPES, help="type of cooperation")
+    p.add_argument("--funding", help="funding source")
+    p.add_argument("--data", help="data involved")
+    p.add_argument("--requester", choices=REQUESTERS, help="who asks")
+    p.add_argument("--lang", choices=["de", "en"], default="de")
+    p.add_argument("--format", choices=["md", "docx", "json"], default="md")
+    p.add_argument("--out", help="output file (required for docx)")
+    p.set_defaults(func=cmd_assess)
+
+    p = sub.add_parser("bench", help="latency, throughput and memory figures on this machine")
+    p.add_argument("--sizes", nargs="+", type=int, default=[1000, 10000, 100000])
+    p.add_argument("--clients", nargs="*", type=int, default=[1, 10, 50])
+    p.add_argument("--per-client", type=int, default=20, help="questions per concurrent client")
+    p.add_argument("--questions", type=int, default=60, help="questions per index size")
+    p.add_argument("--out", default="evaluation/reports")
+    p.set_defaults(func=cmd_bench)
 
     p = sub.add_parser("institutions", help="recognise institutions and import official lists")
     isub = p.add_subparsers(dest="institutions_command", required=True)

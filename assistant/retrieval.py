@@ -20,6 +20,7 @@ class Filters:
     topics: tuple[str, ...] | None = None
     jurisdictions: tuple[str, ...] | None = None
     visibility: tuple[str, ...] = ("public",)
+    doc_ids: tuple[str, ...] | None = None
 
     def where(self) -> dict[str, Any]:
         clauses: list[dict[str, Any]] = [{"visibility": {"$in": list(self.visibility)}}]
@@ -27,6 +28,8 @@ class Filters:
             clauses.append({"language": {"$in": list(self.languages)}})
         if self.jurisdictions:
             clauses.append({"jurisdiction": {"$in": list(self.jurisdictions)}})
+        if self.doc_ids:
+            clauses.append({"doc_id": {"$in": list(self.doc_ids)}})
         return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
     def admits(self, chunk: Chunk) -> bool:
@@ -36,6 +39,8 @@ class Filters:
         if self.languages and m.get("language") not in self.languages:
             return False
         if self.jurisdictions and m.get("jurisdiction") not in self.jurisdictions:
+            return False
+        if self.doc_ids and chunk.doc_id not in self.doc_ids:
             return False
         return not self.topics or bool(set(self.topics) & set(m.get("topics") or ()))
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -71,8 +71,7 @@ class Assistant:
         query = describe_institutions(query, matches, language)
         passages = self.retriever.retrieve(query, filters=filters, language=language)
         if matches:  # also pull the notes on screening, dual use and due diligence
-            base = filters or Filters()
-            topical = Filters(base.languages, INSTITUTION_TOPICS, base.jurisdictions, base.visibility)
+            topical = replace(filters or Filters(), topics=INSTITUTION_TOPICS)
             seen = {p.chunk.chunk_id for p in passages}
             extra = [p for p in self.retriever.retrieve(query, k=3, filters=topical, language=language)
                      if p.chunk.chunk_id not in seen]  # fmt: skip

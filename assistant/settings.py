@@ -86,6 +86,12 @@ class InstitutionSettings(BaseModel):
     fuzzy_threshold: float = Field(88.0, description="Minimum rapidfuzz ratio for misspelled names (measured).")
 
 
+class AssessmentSettings(BaseModel):
+    tables_dir: Path = Field(
+        Path("corpus/assessment"), description="Mapping tables of the advisor workspace (fields, countries, types)."
+    )
+
+
 class ApiKey(BaseModel):
     key: str = Field(description="The secret sent as `Authorization: Bearer …` or `X-API-Key`.")
     scope: Literal["widget", "advisor", "admin"] = Field("widget", description="What the key may do.")
@@ -126,6 +132,7 @@ class Settings(BaseSettings):
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings, description="Search.")
     answer: AnswerSettings = Field(default_factory=AnswerSettings, description="Answering.")
     institutions: InstitutionSettings = Field(default_factory=InstitutionSettings, description="Screening.")
+    assessment: AssessmentSettings = Field(default_factory=AssessmentSettings, description="Advisor workspace.")
     server: ServerSettings = Field(default_factory=ServerSettings, description="Web server and API.")
     llm: LLMSettings = Field(default_factory=LLMSettings, description="Optional LLM backend.")
 

@@ -49,3 +49,23 @@ def built(tmp_path_factory, embedder, corpus_dir):
     assert not report.failed, report.failed
     yield assistant
     assistant.close()
+
+
+@pytest.fixture(scope="session")
+def full(tmp_path_factory, embedder):
+    """The shipped corpus indexed (starting from a copy of ./index when `make index` built one)."""
+    tmp = tmp_path_factory.mktemp("full")
+    if (ROOT / "index" / "manifest.sqlite").exists():
+        shutil.copytree(ROOT / "index", tmp / "index", ignore=shutil.ignore_patterns("feedback.sqlite*"))
+    settings = Settings(models={"models_dir": MODELS_DIR}, index={"path": tmp / "index"},
+                        ingest={"corpus": [ROOT / "corpus" / "guidance"]},
+                        institutions={"register_file": ROOT / "corpus" / "institutions.yaml",
+                                      "imported_dir": tmp / "imported"},
+                        assessment={"tables_dir": ROOT / "corpus" / "assessment"})  # fmt: skip
+    from assistant.service import build_assistant
+
+    assistant = build_assistant(settings, embedder=embedder, rebuild_on_mismatch=True)
+    report = assistant.ingest()
+    assert not report.failed
+    yield assistant
+    assistant.close()

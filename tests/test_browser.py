@@ -118,3 +118,26 @@ def test_widget_renders_payloads_as_text(browser, site):
     assert page.locator("section.panel .log img").count() == 0
     page.screenshot(path=str(SCREENS / "widget-xss.png"))
     page.close()
+
+
+@pytest.fixture(scope="module")
+def full_site(full):
+    with running_server(create_server_app(full)) as base:
+        yield base
+
+
+def test_assessment_tab_drafts_and_offers_downloads(browser, full_site):
+    page = browser.new_page(viewport={"width": 1280, "height": 1400})
+    page.goto(full_site + "/", wait_until="load")
+    page.get_by_role("tab", name="Empfehlung entwerfen / Draft a recommendation").click()
+    page.locator("#cg-a-partner textarea").fill("Harbin Institute of Technology")
+    page.locator("#cg-a-country textarea").fill("CN")
+    page.locator("#cg-a-field textarea").fill("Photonik und Hochleistungslaser")
+    page.locator("#cg-a-go").click()
+    page.wait_for_function("() => document.querySelector('#cg-a-preview').innerText.includes('Gesamt')", timeout=90_000)
+    preview = page.locator("#cg-a-preview").inner_text()
+    assert "Harbin Institute of Technology" in preview and "hoch" in preview and "[1]" in preview
+    page.wait_for_function("() => document.querySelectorAll('#cg-a-docx a, #cg-a-md a').length >= 2", timeout=30_000)
+    assert "assessment.docx" in page.locator("#cg-a-docx").inner_text().replace("\n", "")
+    page.screenshot(path=str(SCREENS / "assessment.png"), full_page=True)
+    page.close()
