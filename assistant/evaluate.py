@@ -147,7 +147,8 @@ def score(q: Question, run: Run, cross_lingual: bool) -> dict[str, Any]:
 
 
 METRICS = ["coverage", "recall@1", "recall@3", "recall@5", "recall@10", "doc_recall@5", "mrr", "ndcg@10",
-           "refusal_accuracy", "false_refusal_rate", "citation_validity", "latency_p50", "latency_p95"]  # fmt: skip
+           "refusal_accuracy", "refusal_recall", "false_refusal_rate", "citation_validity", "latency_p50",
+           "latency_p95"]  # fmt: skip
 
 
 def aggregate(rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -157,6 +158,7 @@ def aggregate(rows: list[dict[str, Any]]) -> dict[str, Any]:
         out[key] = M.mean([r[key] for r in rows])
     out["refusal_accuracy"] = M.mean([float(r["refusal_correct"]) for r in rows])
     out["false_refusal_rate"] = M.mean([float(r["refused"]) for r in answerable])
+    out["refusal_recall"] = M.mean([float(r["refused"]) for r in rows if r["must_refuse"]])
     validity = [float(r["citation_valid"]) for r in rows if r["citation_valid"] is not None]
     out["citation_validity"] = M.mean(validity)
     latencies = [r["latency_ms"] for r in rows]

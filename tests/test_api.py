@@ -174,3 +174,15 @@ def test_real_server_and_the_openai_client(built, tmp_path):
             openai.OpenAI(base_url=f"{base}/v1", api_key="wrong").chat.completions.create(
                 model="coopguide", messages=[{"role": "user", "content": "x"}]
             )
+
+
+def test_concurrent_clients_against_the_real_server(built, tmp_path):
+    """A bounded load test on loopback (the full 50 × 20 run is part of `coopguide bench`)."""
+    from assistant.loadtest import run_clients
+
+    app = create_app(_assistant(built, rate_limit_per_minute=10**6), FeedbackStore(tmp_path / "f.sqlite"))
+    questions = ["Who decides on export licences in Germany?", "Was empfiehlt die DFG bei Risiken?",
+                 "Ist die HIT auf der Entity List?", "Dürfen gelisteten Personen Gelder zur Verfügung gestellt werden?"]  # fmt: skip
+    with running_server(app) as base:
+        result = run_clients(base, questions, clients=20, per_client=3)
+    assert result["requests"] == 60 and result["errors"] == 0, result
