@@ -40,6 +40,7 @@ class Evidence:
     start: int
     text: str
     score: float
+    tokens: frozenset[str] = frozenset()
 
 
 def passes_gate(passages: list[Passage], settings: AnswerSettings) -> bool:
@@ -65,14 +66,16 @@ def candidate_sentences(passages: list[Passage], question: str, max_passages: in
                 continue
             if INJECTION.search(sentence):
                 continue  # text addressed to an AI is data, never part of an answer
-            overlap = len(q_tokens & set(keyword_tokens(sentence))) / (len(q_tokens) or 1)
+            tokens = frozenset(keyword_tokens(sentence))
+            overlap = len(q_tokens & tokens) / (len(q_tokens) or 1)
             score = passage.score + 0.35 * overlap - 0.01 * position - 0.03 * pi
-            out.append(Evidence(pi, passage.chunk.doc_id, s, sentence, score))
+            out.append(Evidence(pi, passage.chunk.doc_id, s, sentence, score, tokens))
     return out
 
 
-def _similar(a: str, b: str) -> bool:
-    ta, tb = set(keyword_tokens(a)), set(keyword_tokens(b))
+def _similar(a: Evidence, b: Evidence) -> bool:
+    ta = a.tokens or frozenset(keyword_tokens(a.text))
+    tb = b.tokens or frozenset(keyword_tokens(b.text))
     return bool(ta and tb) and len(ta & tb) / len(ta | tb) > 0.5
 
 
@@ -89,7 +92,7 @@ def select_evidence(
             continue
         if sum(c.doc_id == ev.doc_id for c in chosen) >= per_document:
             continue
-        if any(_similar(ev.text, c.text) for c in chosen):
+        if any(_similar(ev, c) for c in chosen):
             continue
         chosen.append(ev)
     return chosen

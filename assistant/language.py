@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+from functools import lru_cache
 
 _DE = frozenset(
     (
@@ -99,6 +100,14 @@ _CODE = re.compile(r"\b\d{1,4}/\d{2,4}\b|\b\d[A-E]\d{3}\b|\b[A-Z]{2,6}\d*\b", re
 _ARTICLE = re.compile(r"\b(art(?:ikel|icle)?|§)\.?\s*(\d+[a-z]?)", re.I)
 
 
+@lru_cache(maxsize=200_000)
+def _stems(word: str) -> tuple[str, ...]:
+    """German and English stems of one word (cached: stemming dominates answer time otherwise)."""
+    de_stem = fold(_stemmer("de").stemWord(word))
+    en_stem = _stemmer("en").stemWord(fold(word))
+    return (de_stem,) if en_stem == de_stem else (de_stem, en_stem)
+
+
 def keyword_tokens(text: str) -> list[str]:
     """Tokens for BM25: folded words stemmed for German and English, plus exact codes.
 
@@ -110,11 +119,7 @@ def keyword_tokens(text: str) -> list[str]:
             continue
         if word in _DE or word in _EN:
             continue
-        de_stem = fold(_stemmer("de").stemWord(word))
-        en_stem = _stemmer("en").stemWord(fold(word))
-        tokens.append(de_stem)
-        if en_stem != de_stem:
-            tokens.append(en_stem)
+        tokens.extend(_stems(word))
     tokens += [m.group(0).lower() for m in _CODE.finditer(text)]
     tokens += [f"art{m.group(2).lower()}" for m in _ARTICLE.finditer(text)]
     return tokens
