@@ -113,14 +113,13 @@ class Assessor:
         from assistant.assessment_text import TEXT
 
         t = TEXT[lang]
-        sections = [self._partner(req, lang, t), self._country(req, lang, t), self._field(req, lang, t),
-                    self._type(req, lang, t), self._measures(req, lang, t)]  # fmt: skip
         matches = self.assistant.recognise(req.partner)
+        sections = [self._partner(req, matches, lang, t), self._country(req, lang, t), self._field(req, lang, t),
+                    self._type(req, lang, t), self._measures(req, lang, t)]  # fmt: skip
         return Assessment(req, dt.date.today().isoformat(), sections, sorted(self._cites.values(), key=lambda c: c.n),
                           [m.to_dict() for m in matches])  # fmt: skip
 
-    def _partner(self, req, lang, t) -> Section:
-        matches = self.assistant.recognise(req.partner)
+    def _partner(self, req, matches, lang, t) -> Section:
         screening_notes = ["aspi-china-defence-universities-tracker-en", "aspi-tracker-chinesische-hochschulen-de",
                            "entity-list-csl-screening-en", "sanktionslisten-pruefen-de"]  # fmt: skip
         points, level = [], "low"
