@@ -8,17 +8,17 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from assistant.answer import extractive_answer
-from assistant.embedding import Embedder, load_embedder
-from assistant.followup import expand_question
-from assistant.index import Index, IndexNotBuilt, open_index
-from assistant.ingest import IngestReport, ingest
-from assistant.institutions import InstitutionRegistry
-from assistant.language import detect_language
-from assistant.matching import InstitutionMatch, InstitutionMatcher
-from assistant.retrieval import Filters, Retriever
-from assistant.screening import screening_block
+from assistant.answer.extractive import extractive_answer
+from assistant.ingest.pipeline import IngestReport, ingest
+from assistant.retrieve.followup import expand_question
+from assistant.retrieve.retrieval import Filters, Retriever
+from assistant.screening.block import screening_block
+from assistant.screening.institutions import InstitutionRegistry
+from assistant.screening.matching import InstitutionMatch, InstitutionMatcher
 from assistant.settings import Settings
+from assistant.store.embedding import Embedder, load_embedder
+from assistant.store.index import Index, IndexNotBuilt, open_index
+from assistant.text.language import detect_language
 from assistant.types import Answer, Passage, Turn
 
 INSTITUTION_TOPICS = ("institutions", "screening", "due-diligence", "dual-use", "us-export-control", "sanctions")
@@ -97,8 +97,8 @@ class Assistant:
     def llm(self):
         """The optional LLM answerer (None for llm.backend = none), created on first use."""
         if self._llm is None and self.settings.llm.backend != "none":
-            from assistant.llm_answer import LLMAnswerer
-            from assistant.llm_backends import make_backend
+            from assistant.answer.llm.answerer import LLMAnswerer
+            from assistant.answer.llm.backends import make_backend
 
             self._llm = LLMAnswerer(make_backend(self.settings), self.settings.llm)
         return self._llm

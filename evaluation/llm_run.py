@@ -11,10 +11,10 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from assistant import metrics as M
-from assistant.answer import passes_gate
-from assistant.citations import citation_problems
-from assistant.evaluate import load_questions
+from assistant.answer.citations import citation_problems
+from assistant.answer.extractive import passes_gate
+from assistant.evaluation import metrics as M
+from assistant.evaluation.questions import load_questions
 from assistant.service import build_assistant
 from assistant.settings import load_settings
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from assistant import metrics as M
-from assistant.evaluate import load_questions
+from assistant.evaluation import metrics as M
+from assistant.evaluation.questions import load_questions
 from assistant.service import build_assistant
 from assistant.settings import load_settings
 

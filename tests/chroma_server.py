@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from assistant.api.running import free_port
 
 
 def start_chroma(path: Path) -> tuple[subprocess.Popen, str]:

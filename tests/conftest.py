@@ -27,7 +27,7 @@ def make_settings(tmp: Path, **index) -> Settings:
 @pytest.fixture(scope="session")
 def embedder():
     """The real EmbeddingGemma model (fetched by `make test` before pytest runs)."""
-    from assistant.embedding import load_embedder
+    from assistant.store.embedding import load_embedder
 
     return load_embedder(Settings(models={"models_dir": MODELS_DIR}).models)
 

@@ -6,8 +6,8 @@ import shutil
 import jsonschema
 import pytest
 
+from assistant.api.schema import ANSWER_SCHEMA, SEARCH_SCHEMA
 from assistant.cli import main
-from assistant.schema import ANSWER_SCHEMA, SEARCH_SCHEMA
 from tests.conftest import MODELS_DIR
 
 

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from assistant.language import detect_language
-from assistant.loaders import load_document, split_front_matter
+from assistant.ingest.loaders import load_document, split_front_matter
+from assistant.text.language import detect_language
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTES = sorted((ROOT / "corpus" / "guidance").glob("*.md"))

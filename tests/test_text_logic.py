@@ -1,9 +1,9 @@
 """Pure logic: language detection, keyword tokens, sentence splitting, follow-ups, fusion."""
 
-from assistant.chunking import split_sentences
-from assistant.followup import expand_question, is_followup
-from assistant.language import detect_language, fold, keyword_tokens
-from assistant.retrieval import fuse_rankings
+from assistant.retrieve.followup import expand_question, is_followup
+from assistant.retrieve.retrieval import fuse_rankings
+from assistant.text.language import detect_language, fold, keyword_tokens
+from assistant.text.sentences import split_sentences
 from assistant.types import Turn
 
 

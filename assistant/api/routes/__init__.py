@@ -1,0 +1,6 @@
+"""One router per area of the HTTP API."""
+
+from assistant.api.routes import ask, assessments, documents, feedback, openai, search, widget
+
+ROUTERS = [ask.router, search.router, documents.router, feedback.router, openai.router, assessments.router,
+           widget.router]  # fmt: skip

@@ -1,0 +1,56 @@
+"""Measurement commands: eval (quality against baselines), bench (latency, throughput, memory)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from assistant.cli.common import EXIT_OK, assistant_for, info
+
+QUESTIONS = Path("evaluation/questions")
+
+
+def cmd_eval(args) -> int:
+    from assistant.evaluation import run_eval, summary, write_report
+
+    files = [Path(f) for f in args.files] or sorted(QUESTIONS.glob("*.jsonl"))
+    result = run_eval(assistant_for(args), files, systems=args.systems)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    report = write_report(result, Path(args.out) / stamp, stamp)
+    latest = Path(args.out) / "latest.md"
+    latest.write_text(report.read_text(encoding="utf-8").replace("](", f"]({stamp}/"), encoding="utf-8")
+    brief = summary(result)
+    if args.json:
+        print(json.dumps(brief, ensure_ascii=False))
+        return EXIT_OK
+    for name, values in brief.items():
+        shown = ", ".join(f"{k} {v:.3f}" for k, v in values.items() if v is not None and "latency" not in k)
+        print(f"{name}: {shown}, p50 {values['latency_p50']:.0f} ms, p95 {values['latency_p95']:.0f} ms")
+    print(f"report: {report}")
+    return EXIT_OK
+
+
+def cmd_bench(args) -> int:
+    from assistant.evaluation import run_bench, write_bench
+
+    files = sorted(QUESTIONS.glob("*.jsonl"))
+    result = run_bench(assistant_for(args), args.sizes, args.clients, args.per_client, args.questions, files, log=info)
+    print(write_bench(result, Path(args.out)).read_text(encoding="utf-8"))
+    return EXIT_OK
+
+
+def register(sub) -> None:
+    p = sub.add_parser("eval", help="evaluate coopguide and two baselines on question sets")
+    p.add_argument("files", nargs="*", help="question files (default: evaluation/questions/*.jsonl)")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.add_argument("--out", default="evaluation/reports", help="report folder")
+    p.add_argument("--systems", nargs="+", choices=["coopguide", "langchain", "bm25"], default=None)
+    p.set_defaults(func=cmd_eval)
+    p = sub.add_parser("bench", help="latency, throughput and memory figures on this machine")
+    p.add_argument("--sizes", nargs="+", type=int, default=[1000, 10000, 100000])
+    p.add_argument("--clients", nargs="*", type=int, default=[1, 10, 50])
+    p.add_argument("--per-client", type=int, default=20, help="questions per concurrent client")
+    p.add_argument("--questions", type=int, default=60, help="questions per index size")
+    p.add_argument("--out", default="evaluation/reports")
+    p.set_defaults(func=cmd_bench)

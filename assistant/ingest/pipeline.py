@@ -1,0 +1,111 @@
+"""Ingestion: discover files, load, chunk, embed, and commit each document atomically."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from assistant.ingest.chunking import chunk_document
+from assistant.ingest.loaders import LoadError, load_document
+from assistant.settings import IngestSettings
+from assistant.store.embedding import Embedder, embedding_text
+from assistant.store.index import Index
+from assistant.types import Document
+
+
+@dataclass
+class IngestReport:
+    ingested: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    chunks_embedded: int = 0
+    orphans_collected: int = 0
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        return (f"ingested {len(self.ingested)}, unchanged {len(self.unchanged)}, "
+                f"removed {len(self.removed)}, failed {len(self.failed)} "
+                f"({self.chunks_embedded} chunks embedded in {self.seconds:.1f} s)")  # fmt: skip
+
+
+def discover(paths: list[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Files under the given paths (hidden files and metadata sidecars skipped)."""
+    files, missing = [], []
+    for root in paths:
+        if root.is_file():
+            files.append(root)
+        elif root.is_dir():
+            files += sorted(
+                p for p in root.rglob("*")
+                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)
+                and not p.name.endswith(".meta.yaml")
+            )  # fmt: skip
+        else:
+            missing.append((str(root), "no such file or folder"))
+    return files, missing
+
+
+def _under(path: str, roots: list[Path]) -> bool:
+    resolved = Path(path).resolve()
+    return any(resolved == r.resolve() or r.resolve() in resolved.parents for r in roots)
+
+
+def index_document(index: Index, embedder: Embedder, doc: Document, settings: IngestSettings,
+                   batch_size: int = 16, log: Callable[[str], None] | None = None) -> int:  # fmt: skip
+    """Embed and write vectors batch by batch, then commit; old vectors go after the commit."""
+    chunks = chunk_document(doc, settings.chunk_chars, settings.chunk_overlap_sentences)
+    old_ids = index.manifest.chunk_ids(doc.doc_id)
+    for i in range(0, len(chunks), batch_size):
+        batch = chunks[i : i + batch_size]
+        vectors = embedder.embed_documents([embedding_text(c) for c in batch])
+        index.store.add(batch, vectors)
+        if log:
+            log(f"vectors written: {doc.doc_id} {i + len(batch)}/{len(chunks)}")
+    index.manifest.commit_document(doc.metadata(), chunks)  # the commit point
+    index.store.delete(sorted(old_ids - {c.chunk_id for c in chunks}))
+    return len(chunks)
+
+
+def ingest(paths: list[Path], index: Index, embedder: Embedder, settings: IngestSettings, *,
+           batch_size: int = 16, progress: bool = False, verbose: bool = False,
+           log: Callable[[str], None] = print) -> IngestReport:  # fmt: skip
+    """Bring the index in line with the files under `paths`; bad files are reported, not fatal."""
+    started = time.perf_counter()
+    report = IngestReport(orphans_collected=index.collect_orphans())
+    files, report.failed = discover(paths)
+    known = index.manifest.documents()
+    seen: dict[str, str] = {}
+    failed_paths = set()
+    iterator = files
+    if progress and sys.stderr.isatty():
+        from tqdm import tqdm
+
+        iterator = tqdm(files, desc="ingest", unit="file")
+    for path in iterator:
+        try:
+            doc = load_document(path, int(settings.max_file_mb * 1_000_000))
+            if doc.doc_id in seen:
+                raise LoadError(f"duplicate document id {doc.doc_id!r} (also {seen[doc.doc_id]})")
+        except LoadError as exc:
+            report.failed.append((str(path), str(exc)))
+            failed_paths.add(str(path))
+            continue
+        seen[doc.doc_id] = str(path)
+        if known.get(doc.doc_id, ("", ""))[1] == doc.content_hash:
+            report.unchanged.append(doc.doc_id)
+            continue
+        report.chunks_embedded += index_document(index, embedder, doc, settings, batch_size, log if verbose else None)
+        report.ingested.append(doc.doc_id)
+    for doc_id, (source_path, _) in known.items():
+        if doc_id not in seen and source_path not in failed_paths and _under(source_path, paths):
+            stale = sorted(index.manifest.chunk_ids(doc_id))
+            index.manifest.remove_document(doc_id)  # first: a crash here leaves only orphans
+            index.store.delete(stale)
+            report.removed.append(doc_id)
+    index.keyword()  # rebuild and persist the keyword index for the new generation
+    report.seconds = time.perf_counter() - started
+    return report
