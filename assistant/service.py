@@ -67,7 +67,8 @@ class Assistant:
         self._matcher = None
 
     def recognise(self, text: str) -> list[InstitutionMatch]:
-        return self.matcher.find(text)
+        """Institutions named in `text` (the first `max_question_chars` characters: matching costs per character)."""
+        return self.matcher.find(text[: self.settings.server.max_question_chars])
 
     def _retrieve(self, query: str, language: str, filters: Filters | None, matches: list[InstitutionMatch]):
         query = describe_institutions(query, matches, language)
@@ -119,7 +120,7 @@ class Assistant:
         self._require_index()
         started = time.perf_counter()
         language = language if language in ("de", "en") else detect_language(question)
-        query = expand_question(question, history or [])
+        query = expand_question(question, history or [], self.settings.server.max_question_chars)
         matches = self.recognise(query)
         passages = self._retrieve(query, language, filters, matches)
         retrieved = time.perf_counter()

@@ -53,6 +53,13 @@ class IngestSettings(BaseModel):
     max_file_mb: float = Field(25.0, description="Files larger than this are rejected.")
     chunk_chars: int = Field(900, description="Target chunk size in characters (measured).")
     chunk_overlap_sentences: int = Field(0, description="Sentences repeated between chunks.")
+    default_visibility: str = Field(
+        "public", description="Visibility of a document whose metadata has no `visibility` key."
+    )
+    visibility_groups: list[str] = Field(
+        default_factory=lambda: ["internal"],
+        description="Document groups besides `public` that `visibility` may name; any other value fails ingest.",
+    )
 
 
 class RetrievalSettings(BaseModel):
@@ -93,22 +100,61 @@ class AssessmentSettings(BaseModel):
 
 
 class ApiKey(BaseModel):
-    key: str = Field(description="The secret sent as `Authorization: Bearer …` or `X-API-Key`.")
+    name: str = Field("", description="A unique label for logs, feedback and the rate limit.")
+    key_sha256: str | None = Field(
+        None, description="SHA-256 (hex) of the key; `coopguide keys add` writes it. The key itself is never stored."
+    )
+    key: str | None = Field(None, description="The key in clear (discouraged: use key_sha256).")
     scope: Literal["widget", "advisor", "admin"] = Field("widget", description="What the key may do.")
     groups: list[str] = Field(default_factory=list, description="Document groups beyond `public`.")
-    name: str = Field("", description="A label for logs and feedback.")
+    origins: list[str] = Field(
+        default_factory=list, description="Browser origins allowed to use the key (empty = any); for widget keys."
+    )
+
+    def digest(self) -> str:
+        """The SHA-256 of the key, from whichever field holds it."""
+        import hashlib
+
+        return (self.key_sha256 or hashlib.sha256((self.key or "").encode()).hexdigest()).lower()
 
 
 class ServerSettings(BaseModel):
     host: str = Field("127.0.0.1", description="Interface `coopguide serve` listens on.")
     port: int = Field(7860, description="Port of `coopguide serve`.")
     api_keys: list[ApiKey] = Field(default_factory=list, description="API keys with scope and groups.")
-    require_key: bool = Field(False, description="Reject API requests without a key (401).")
-    ui_groups: list[str] = Field(default_factory=list, description="Document groups the web chat may show.")
+    require_key: bool = Field(
+        False, description="Every front end (API, web UI, widget) needs a key, a login or a proxy user (401)."
+    )
+    user_header: str | None = Field(
+        None, description="Header carrying the user name set by a trusted reverse proxy (e.g. X-Remote-User)."
+    )
+    groups_header: str | None = Field(
+        None, description="Header with the proxy user's document groups, comma-separated (e.g. X-Remote-Groups)."
+    )
+    user_scope: Literal["widget", "advisor", "admin"] = Field(
+        "widget", description="Scope of a user authenticated by the reverse proxy's user header."
+    )
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="Proxy addresses (IPs or CIDRs) whose X-Forwarded-For and user header are believed.",
+    )
     cors_origins: list[str] = Field(default_factory=list, description="Origins allowed to call the API.")
-    max_body_bytes: int = Field(32_000, description="Largest accepted request body (413 above).")
+    frame_ancestors: list[str] = Field(
+        default_factory=list, description="Origins that may embed the web UI in a frame (CSP frame-ancestors)."
+    )
+    secret: str | None = Field(
+        None, description="Secret for login cookies and answer ids; unset = random, kept in index/server.secret."
+    )
+    cookie_secure: bool = Field(False, description="Mark the login cookie Secure (set when served over https).")
+    max_body_bytes: int = Field(32_000, description="Largest accepted request body, chunked or not (413 above).")
     max_question_chars: int = Field(2_000, description="Longest accepted question (400 above).")
+    max_turn_chars: int = Field(8_000, description="Longest accepted conversation turn (400 above).")
+    max_history_chars: int = Field(24_000, description="Longest accepted conversation history in all (400 above).")
     rate_limit_per_minute: int = Field(120, description="Requests per key (or IP) per minute (429 above).")
+    assessment_cost: int = Field(10, description="Requests an assessment counts for in the rate limit.")
+    failed_keys_per_minute: int = Field(10, description="Wrong keys per IP per minute before 429.")
+    max_concurrent: int = Field(4, description="Questions and drafts worked on at once per process.")
+    busy_timeout_s: float = Field(20.0, description="How long a request waits for a free slot before 503.")
 
 
 class LLMSettings(BaseModel):
@@ -151,8 +197,7 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        toml_path = Path(os.environ.get("COOPGUIDE_CONFIG", "coopguide.toml"))
-        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls, toml_path))
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls, config_path()))
 
 
 def load_settings(**overrides: Any) -> Settings:
@@ -160,11 +205,39 @@ def load_settings(**overrides: Any) -> Settings:
     return Settings(**overrides)
 
 
+SECRETS = {"server.secret", "llm.api_key"}
+
+
+def shown_value(name: str, value: Any) -> Any:
+    """A setting's value as printed: secrets and API keys masked, never in clear."""
+    if name in SECRETS and value:
+        return "***"
+    if name == "server.api_keys":
+        return [
+            {
+                "name": k.name,
+                "scope": k.scope,
+                "groups": k.groups,
+                "origins": k.origins,
+                "key": "***" if k.key else None,
+                "key_sha256": "***" if k.key_sha256 else None,
+            }
+            for k in value
+        ]
+    return value
+
+
 def describe_settings(settings: Settings) -> list[tuple[str, Any, str]]:
-    """(dotted name, value, description) for every leaf setting, for `coopguide config`."""
+    """(dotted name, value, description) for every leaf setting, for `coopguide config` (secrets masked)."""
     rows: list[tuple[str, Any, str]] = []
     for group_name in Settings.model_fields:
         group = getattr(settings, group_name)
         for name, info in type(group).model_fields.items():
-            rows.append((f"{group_name}.{name}", getattr(group, name), info.description or ""))
+            dotted = f"{group_name}.{name}"
+            rows.append((dotted, shown_value(dotted, getattr(group, name)), info.description or ""))
     return rows
+
+
+def config_path() -> Path:
+    """The TOML file settings are read from (COOPGUIDE_CONFIG, else coopguide.toml)."""
+    return Path(os.environ.get("COOPGUIDE_CONFIG", "coopguide.toml"))

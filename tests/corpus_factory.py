@@ -85,7 +85,9 @@ Projekt Nordlicht ist nur für die Beratungsstelle bestimmt und darf nicht öffe
 """,
     "payload-en.md": """---
 id: t-payload-en
-title: Payload note <img src=x onerror=alert(1)>
+title: "Payload note <img src=x onerror=alert(1)> [Phish title](https://phish.example/title) ![tp](http://127.0.0.1:9/titlepixel)"
+publisher: "<b>BAFA</b> ![pp](//127.0.0.1:9/pubpixel)"
+source_url: "https://ok.example/y) ![up](http://127.0.0.1:9/urlpixel) [Phish url](https://phish.example/url) ("
 language: en
 ---
 # Payload note
@@ -93,6 +95,8 @@ language: en
 ## Embedded markup
 The zebra crossing guideline says <script>window.__pwned = 1</script> visitors must register at reception.
 The zebra crossing guideline also says <img src=x onerror="window.__pwned = 2"> badges are collected at the exit.
+The zebra crossing guideline tells visitors to log in at [the BAFA portal](//phish.example/bafa-login) before the visit.
+The zebra crossing guideline shows its status badge ![status](//127.0.0.1:9/bodypixel) to visitors at the gate.
 """,
 }
 

@@ -1,16 +1,22 @@
-"""The FastAPI app factory: middleware, JSON errors and the routers; routes live in api/routes/."""
+"""The FastAPI app factory: the gate, limits and headers in front of everything, JSON errors, the routers."""
 
 from __future__ import annotations
 
-from fastapi import FastAPI, Request
+import os
+import secrets
+from pathlib import Path
+
+from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from assistant.api.access import AccessDenied, RateLimiter
-from assistant.api.deps import RateLimited
+from assistant.api.access import AccessDenied, Gate, RateLimiter, Signer, WorkLimiter
+from assistant.api.guards import BodyLimit, GateMiddleware, SecurityHeaders
 from assistant.api.routes import ROUTERS
+from assistant.settings import ServerSettings
 from assistant.store.feedback import FeedbackStore
 from assistant.store.index import IndexNotBuilt
 
@@ -19,24 +25,38 @@ def error_response(status: int, message: str, headers: dict[str, str] | None = N
     return JSONResponse({"error": {"status": status, "message": message}}, status_code=status, headers=headers)
 
 
+def server_secret(settings: ServerSettings, folder: Path) -> bytes:
+    """The configured secret, or a random one kept (0600) beside the index so restarts keep sessions."""
+    if settings.secret:
+        return settings.secret.encode()
+    path = folder / "server.secret"
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+    return path.read_text().strip().encode()
+
+
 def create_app(assistant, feedback: FeedbackStore | None = None) -> FastAPI:
-    """The API under /api and /v1, the widget at /widget.js and /widget-demo."""
+    """The API under /api and /v1, the login page, the widget; every request passes the gate first."""
     settings = assistant.settings.server
     app = FastAPI(title="coopguide", version="0.1.0", description="Cited answers on cooperating safely.")
+    signer = Signer(server_secret(settings, assistant.index.folder))
     app.state.assistant = assistant
     app.state.feedback = feedback or FeedbackStore(assistant.index.folder / "feedback.sqlite")
     app.state.limiter = RateLimiter(settings.rate_limit_per_minute)
+    app.state.work = WorkLimiter(settings.max_concurrent, settings.busy_timeout_s)
+    app.state.gate = Gate(settings, signer)
+    app.state.signer = signer
+    # Added last = outermost: headers on every response, the body limit, CORS (preflights need no key),
+    # then the gate.
+    app.add_middleware(GateMiddleware, gate=app.state.gate)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
                            allow_headers=["Authorization", "X-API-Key", "Content-Type"])  # fmt: skip
-
-    @app.middleware("http")
-    async def limit_body(request: Request, call_next):
-        length = request.headers.get("content-length")
-        if length and length.isdigit() and int(length) > settings.max_body_bytes:
-            return error_response(413, f"request body over {settings.max_body_bytes} bytes")
-        return await call_next(request)
-
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders, frame_ancestors=settings.frame_ancestors)
     add_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
@@ -46,13 +66,10 @@ def create_app(assistant, feedback: FeedbackStore | None = None) -> FastAPI:
 def add_error_handlers(app: FastAPI) -> None:
     """Every error is JSON (`{"error": {"status", "message"}}`), never a stack trace."""
 
-    @app.exception_handler(RateLimited)
-    async def _limited(request, exc: RateLimited):
-        return error_response(429, str(exc), {"Retry-After": str(int(exc.wait + 0.999))})
-
     @app.exception_handler(AccessDenied)
     async def _denied(request, exc: AccessDenied):
-        return error_response(exc.status, str(exc))
+        retry = {"Retry-After": str(int(exc.retry_after + 0.999))} if exc.retry_after else None
+        return error_response(exc.status, str(exc), retry)
 
     @app.exception_handler(IndexNotBuilt)
     async def _not_built(request, exc):
@@ -60,9 +77,11 @@ def add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request, exc: RequestValidationError):
-        first = exc.errors()[0] if exc.errors() else {}
-        where = ".".join(str(x) for x in first.get("loc", ()) if x != "body")
-        return error_response(400, f"invalid request: {where}: {first.get('msg', 'bad input')}")
+        return error_response(400, _first_problem(exc.errors()))
+
+    @app.exception_handler(ValidationError)
+    async def _invalid_model(request, exc: ValidationError):
+        return error_response(400, _first_problem(exc.errors()))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request, exc: StarletteHTTPException):
@@ -71,3 +90,9 @@ def add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _crash(request, exc: Exception):
         return error_response(500, "internal error")
+
+
+def _first_problem(errors) -> str:
+    first = errors[0] if errors else {}
+    where = ".".join(str(x) for x in first.get("loc", ()) if x != "body")
+    return f"invalid request: {where}: {first.get('msg', 'bad input')}"

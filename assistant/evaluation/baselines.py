@@ -49,7 +49,7 @@ class BM25Baseline:
 
     def run(self, q: Question) -> Run:
         started = time.perf_counter()
-        hits = self.index.keyword().search(q.question, 10)
+        hits = self.index.keywords("public").search(q.question, 10)
         chunks = self.index.manifest.chunks([cid for cid, _ in hits])
         latency = (time.perf_counter() - started) * 1000
         ranked = [(chunks[cid].doc_id, chunks[cid].text) for cid, _ in hits if cid in chunks]

@@ -55,7 +55,7 @@ def synthetic_index(source, size: int, folder: Path, seed: int = 7) -> Index:
         store.add(batch, vecs)
         manifest.commit_document({**batch[0].meta, "source_path": doc_id, "content_hash": doc_id}, batch)
     index = Index(folder=folder, store=store, manifest=manifest)
-    index.keyword()
+    index.build_keywords()
     return index
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import io
 import re
@@ -217,7 +218,39 @@ def read_sections(data: bytes, suffix: str) -> tuple[dict[str, Any], list[Sectio
     return meta, [Section(text=t, path=p) for p, t in parts]
 
 
-def load_document(path: Path, max_bytes: int) -> Document:
+KNOWN_KEYS = ("id", "title", "language", "publisher", "source_urls", "source_url", "published", "as_of",
+              "jurisdiction", "topics", "visibility", "original_title", "binding", "reliability", "reviewed",
+              "dossier_sections", "sources")  # fmt: skip
+
+
+def check_keys(meta: dict[str, Any]) -> None:
+    """A misspelt metadata key ('visiblity') fails the file instead of being silently ignored."""
+    for key in meta:
+        if key not in KNOWN_KEYS and (close := difflib.get_close_matches(str(key), KNOWN_KEYS, n=1, cutoff=0.8)):
+            raise LoadError(f"unknown metadata key {key!r} (did you mean {close[0]!r}?)")
+
+
+def visibility_of(meta: dict[str, Any], default: str, groups: tuple[str, ...]) -> str:
+    """`public` or a configured group; a missing key takes the default, anything else fails the file."""
+    if "visibility" not in meta:
+        return default
+    value = meta["visibility"]
+    if not isinstance(value, str) or not value.strip():
+        raise LoadError(f"visibility must be 'public' or one of the configured groups {list(groups)}, got {value!r}")
+    if value.strip() not in ("public", *groups):
+        raise LoadError(f"unknown visibility {value.strip()!r}: use 'public' or one of {list(groups)}")
+    return value.strip()
+
+
+def topics_of(meta: dict[str, Any]) -> tuple[str, ...]:
+    value = meta.get("topics")
+    if not value:
+        return ()
+    return tuple(str(t) for t in value) if isinstance(value, list) else (str(value),)
+
+
+def load_document(path: Path, max_bytes: int, *, default_visibility: str = "public",
+                  groups: tuple[str, ...] = ("internal",)) -> Document:  # fmt: skip
     """Load one file; raise LoadError with a one-line reason for every kind of bad input."""
     try:
         size = path.stat().st_size
@@ -230,6 +263,8 @@ def load_document(path: Path, max_bytes: int) -> Document:
     data = path.read_bytes()
     meta, sections = read_sections(data, path.suffix.lower())
     meta = {**meta, **_sidecar_meta(path)}
+    check_keys(meta)
+    visibility = visibility_of(meta, default_visibility, groups)
     if not any(s.text.strip() for s in sections):
         raise LoadError("no text content")
     offset, placed = 0, []
@@ -241,7 +276,6 @@ def load_document(path: Path, max_bytes: int) -> Document:
         urls = [urls]
     full_text = "\n\n".join(s.text for s in placed)
     language = _as_str(meta.get("language")) or detect_language(full_text[:5000])
-    topics = meta.get("topics") or ()
     known = {"id", "title", "language", "publisher", "source_urls", "source_url", "published",
              "as_of", "jurisdiction", "topics", "visibility"}  # fmt: skip
     return Document(
@@ -256,7 +290,7 @@ def load_document(path: Path, max_bytes: int) -> Document:
         published=_as_str(meta.get("published")),
         as_of=_as_str(meta.get("as_of")),
         jurisdiction=_as_str(meta.get("jurisdiction")),
-        topics=tuple(str(t) for t in (topics if isinstance(topics, list) else [topics])),
-        visibility=_as_str(meta.get("visibility")) or "public",
+        topics=topics_of(meta),
+        visibility=visibility,
         extra={k: v for k, v in meta.items() if k not in known},
     )

@@ -87,7 +87,12 @@ def ingest(paths: list[Path], index: Index, embedder: Embedder, settings: Ingest
         iterator = tqdm(files, desc="ingest", unit="file")
     for path in iterator:
         try:
-            doc = load_document(path, int(settings.max_file_mb * 1_000_000))
+            doc = load_document(
+                path,
+                int(settings.max_file_mb * 1_000_000),
+                default_visibility=settings.default_visibility,
+                groups=tuple(settings.visibility_groups),
+            )
             if doc.doc_id in seen:
                 raise LoadError(f"duplicate document id {doc.doc_id!r} (also {seen[doc.doc_id]})")
         except LoadError as exc:
@@ -98,6 +103,8 @@ def ingest(paths: list[Path], index: Index, embedder: Embedder, settings: Ingest
         if known.get(doc.doc_id, ("", ""))[1] == doc.content_hash:
             report.unchanged.append(doc.doc_id)
             continue
+        if verbose:
+            log(f"{doc.doc_id}: visibility {doc.visibility}")
         report.chunks_embedded += index_document(index, embedder, doc, settings, batch_size, log if verbose else None)
         report.ingested.append(doc.doc_id)
     for doc_id, (source_path, _) in known.items():
@@ -106,6 +113,6 @@ def ingest(paths: list[Path], index: Index, embedder: Embedder, settings: Ingest
             index.manifest.remove_document(doc_id)  # first: a crash here leaves only orphans
             index.store.delete(stale)
             report.removed.append(doc_id)
-    index.keyword()  # rebuild and persist the keyword index for the new generation
+    index.build_keywords()  # rebuild and persist the keyword indexes for the new generation
     report.seconds = time.perf_counter() - started
     return report

@@ -27,14 +27,16 @@ def is_followup(question: str) -> bool:
     )
 
 
-def expand_question(question: str, history: list[Turn]) -> str:
+def expand_question(question: str, history: list[Turn], max_chars: int = 2_000) -> str:
     """Prefix the subject of the conversation when this question refers back to it.
 
     The subject is the last user question that stood on its own, so a chain of follow-ups
-    ("und für Taiwan?" then "und für Russland?") each attach to the same subject.
+    ("und für Taiwan?" then "und für Russland?") each attach to the same subject. The expanded query is
+    never longer than `max_chars` (the subject is cut), so a long history costs no more than a long question.
     """
     asked = [t.content for t in history if t.role == "user" and t.content.strip()]
     if not asked or not is_followup(question):
         return question
-    subject = next((q for q in reversed(asked) if not is_followup(q)), asked[0])
-    return f"{subject.strip()} {question.strip()}"
+    subject = next((q for q in reversed(asked) if not is_followup(q)), asked[0]).strip()
+    room = max(max_chars - len(question.strip()) - 1, 0)
+    return f"{subject[:room]} {question.strip()}".strip()

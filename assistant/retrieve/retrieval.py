@@ -78,6 +78,16 @@ class Retriever:
         self.index, self.embedder, self.settings = index, embedder, settings
         self.last_timings: dict[str, float] = {}
 
+    def keyword_scores(self, query: str, filters: Filters) -> dict[str, float]:
+        """BM25 scores from the index of each visibility the caller may see, each normalised by its own best
+        score (1.0), so no hidden document takes part in a visible one's score."""
+        scores: dict[str, float] = {}
+        for visibility in filters.visibility:
+            hits = self.index.keywords(visibility).search(query, self.settings.keyword_candidates)
+            top = max((score for _, score in hits), default=0.0) or 1.0
+            scores.update({cid: score / top for cid, score in hits})
+        return scores
+
     def retrieve(self, query: str, k: int | None = None, filters: Filters | None = None,
                  language: str | None = None, keyword_weight: float | None = None) -> list[Passage]:  # fmt: skip
         s, filters = self.settings, filters or Filters()
@@ -89,7 +99,7 @@ class Retriever:
         # Unfiltered nearest neighbours are the fast path (a Chroma `where` scans metadata); the filter is
         # applied below to every candidate, and Chroma filters only when too few candidates pass.
         dense = {h.chunk_id: h.similarity for h in self.index.store.query(qvec, s.dense_candidates)}
-        keyword = dict(self.index.keyword().search(query, s.keyword_candidates)) if weight else {}
+        keyword = self.keyword_scores(query, filters) if weight else {}
         chunks = self.index.manifest.chunks(list(dense.keys() | keyword.keys()))
         chunks = {cid: c for cid, c in chunks.items() if filters.admits(c)}
         if sum(cid in chunks for cid in dense) < k:

@@ -39,8 +39,16 @@ class FeedbackStore:
         ).fetchall()
 
     def export_csv(self) -> str:
+        """All feedback as CSV; cells a spreadsheet would run as a formula are prefixed with ' (text)."""
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(["id", "created_utc", "answer_id", "rating", "comment", "question", "principal"])
-        writer.writerows(self.rows())
+        writer.writerows([[as_text_cell(v) for v in row] for row in self.rows()])
         return out.getvalue()
+
+
+def as_text_cell(value):
+    """Neutralise spreadsheet formulas (=, +, -, @, tab, CR at the start of a cell)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value

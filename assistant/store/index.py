@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,23 +23,54 @@ class Index:
     folder: Path
     store: VectorStore
     manifest: Manifest
-    _keyword: BM25Index | None = field(default=None, repr=False)
+    _keywords: dict[str, BM25Index] = field(default_factory=dict, repr=False)
+    _keyword_generation: int = field(default=-1, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
     def keyword_dir(self) -> Path:
         return self.folder / "keyword"
 
-    def keyword(self) -> BM25Index:
-        """The BM25 index for the current manifest generation (loaded, or rebuilt and saved)."""
+    def keywords(self, visibility: str = "public") -> BM25Index:
+        """The BM25 index over the chunks of one visibility for the current manifest generation.
+
+        One index per visibility, so a caller's keyword scores (IDF, normalisation) are computed only over
+        documents that caller may see: hidden text never shifts public rankings.
+        """
         generation = self.manifest.generation()
-        if self._keyword is None or getattr(self._keyword, "generation", None) != generation:
-            index = BM25Index.load(self.keyword_dir, generation)
-            if index is None:
-                index = BM25Index.build(self.manifest.all_chunks())
-                index.save(self.keyword_dir, generation)
-            index.generation = generation  # type: ignore[attr-defined]
-            self._keyword = index
-        return self._keyword
+        with self._lock:
+            if generation != self._keyword_generation:
+                self._keywords, self._keyword_generation = {}, generation
+            if visibility not in self._keywords:
+                index = BM25Index.load(self._keyword_folder(visibility), generation)
+                self._keywords[visibility] = index if index is not None else self._build(visibility, generation)
+            return self._keywords[visibility]
+
+    def build_keywords(self) -> None:
+        """Build and persist the keyword index of every visibility for the new generation (after ingest)."""
+        generation = self.manifest.generation()
+        groups = self._chunks_by_visibility()
+        built = {v: self._save(BM25Index.build(chunks), v, generation) for v, chunks in groups.items()}
+        with self._lock:
+            self._keywords, self._keyword_generation = built, generation
+
+    def _chunks_by_visibility(self) -> dict[str, list]:
+        groups: dict[str, list] = {"public": []}
+        for chunk in self.manifest.all_chunks():
+            groups.setdefault(chunk.meta.get("visibility") or "public", []).append(chunk)
+        return groups
+
+    def _keyword_folder(self, visibility: str) -> Path:
+        digest = hashlib.sha1(visibility.encode()).hexdigest()[:8]
+        return self.keyword_dir / f"{re.sub(r'[^a-z0-9]+', '-', visibility.lower())[:40]}-{digest}"
+
+    def _save(self, index: BM25Index, visibility: str, generation: int) -> BM25Index:
+        index.save(self._keyword_folder(visibility), generation)
+        return index
+
+    def _build(self, visibility: str, generation: int) -> BM25Index:
+        chunks = self._chunks_by_visibility().get(visibility, [])
+        return self._save(BM25Index.build(chunks), visibility, generation)
 
     def collect_orphans(self) -> int:
         """Delete vectors the manifest does not know (left by an interrupted ingest)."""

@@ -67,7 +67,6 @@ class Manifest:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA foreign_keys=ON")
         self._db.executescript(SCHEMA)
-        self._meta_cache: dict[str, dict[str, Any]] = {}
 
     def close(self) -> None:
         self._db.close()
@@ -90,12 +89,9 @@ class Manifest:
         return {d: (p, h) for d, p, h in rows}
 
     def document_meta(self, doc_id: str) -> dict[str, Any] | None:
-        if doc_id not in self._meta_cache:
-            row = next(iter(self._db.execute("SELECT metadata FROM documents WHERE doc_id=?", (doc_id,))), None)
-            if not row:
-                return None
-            self._meta_cache[doc_id] = json.loads(row[0])
-        return self._meta_cache[doc_id]
+        """The committed metadata, read now: never a per-process copy another process's commit left stale."""
+        row = next(iter(self._db.execute("SELECT metadata FROM documents WHERE doc_id=?", (doc_id,))), None)
+        return json.loads(row[0]) if row else None
 
     def chunk_ids(self, doc_id: str | None = None) -> set[str]:
         if doc_id is None:
@@ -124,7 +120,6 @@ class Manifest:
         except BaseException:
             db.execute("ROLLBACK")
             raise
-        self._meta_cache.pop(doc_id, None)
 
     def remove_document(self, doc_id: str) -> None:
         db = self._db
@@ -133,7 +128,6 @@ class Manifest:
         db.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
         self._bump(db)
         db.execute("COMMIT")
-        self._meta_cache.pop(doc_id, None)
 
     def clear(self) -> None:
         self._db.execute("BEGIN IMMEDIATE")
@@ -141,7 +135,6 @@ class Manifest:
         self._db.execute("DELETE FROM documents")
         self._bump(self._db)
         self._db.execute("COMMIT")
-        self._meta_cache.clear()
 
     @staticmethod
     def _bump(db: sqlite3.Connection) -> None:
@@ -151,12 +144,23 @@ class Manifest:
         )
 
     # -- chunks -------------------------------------------------------------------------------
-    def _row_to_chunk(self, row: tuple) -> Chunk:
-        chunk_id, doc_id, ordinal, text, section, page, start, end = row
-        return Chunk(chunk_id, doc_id, text, section, page, start, end, ordinal,
-                     self.document_meta(doc_id) or {})  # fmt: skip
+    # Chunk rows are always read joined with their document's metadata in one statement, so a chunk and
+    # the visibility it is served under come from the same committed version.
+    _COLS = 'c.chunk_id, c.doc_id, c.ordinal, c.text, c.section, c.page, c.start, c."end", d.metadata'
+    _FROM = "FROM chunks c JOIN documents d ON d.doc_id = c.doc_id"
 
-    _COLS = 'chunk_id, doc_id, ordinal, text, section, page, start, "end"'
+    @staticmethod
+    def _row_to_chunk(row: tuple, parsed: dict[str, dict[str, Any]]) -> Chunk:
+        chunk_id, doc_id, ordinal, text, section, page, start, end, metadata = row
+        meta = parsed.get(metadata)
+        if meta is None:  # parse each document's metadata once per read, not once per chunk
+            meta = parsed[metadata] = json.loads(metadata)
+        return Chunk(chunk_id, doc_id, text, section, page, start, end, ordinal, meta)
+
+    def _select(self, where: str = "", params: tuple | list = ()) -> list[Chunk]:
+        parsed: dict[str, dict[str, Any]] = {}
+        rows = self._db.execute(f"SELECT {self._COLS} {self._FROM} {where}", params)
+        return [self._row_to_chunk(r, parsed) for r in rows]
 
     def chunks(self, chunk_ids: list[str]) -> dict[str, Chunk]:
         """Committed chunks by id; unknown (uncommitted or stale) ids are simply absent."""
@@ -164,17 +168,14 @@ class Manifest:
         for i in range(0, len(chunk_ids), 500):
             part = chunk_ids[i : i + 500]
             marks = ",".join("?" * len(part))
-            for row in self._db.execute(f"SELECT {self._COLS} FROM chunks WHERE chunk_id IN ({marks})", part):
-                out[row[0]] = self._row_to_chunk(row)
+            out.update((c.chunk_id, c) for c in self._select(f"WHERE c.chunk_id IN ({marks})", part))
         return out
 
     def all_chunks(self) -> list[Chunk]:
-        rows = self._db.execute(f"SELECT {self._COLS} FROM chunks ORDER BY doc_id, ordinal")
-        return [self._row_to_chunk(r) for r in rows]
+        return self._select("ORDER BY c.doc_id, c.ordinal")
 
     def doc_chunks(self, doc_id: str) -> list[Chunk]:
-        rows = self._db.execute(f"SELECT {self._COLS} FROM chunks WHERE doc_id=? ORDER BY ordinal", (doc_id,))
-        return [self._row_to_chunk(r) for r in rows]
+        return self._select("WHERE c.doc_id=? ORDER BY c.ordinal", (doc_id,))
 
     def count_chunks(self) -> int:
         return int(self._db.execute("SELECT count(*) FROM chunks")[0][0])

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import os
 
-from assistant.retrieve.retrieval import Filters
+
+def ui_principal(request) -> str | None:
+    """gradio's auth hook: the principal the gate put on the request (None = not signed in → 401)."""
+    who = getattr(request.state, "principal", None)
+    return who.token() if who else None
 
 
 def create_server_app(assistant, with_ui: bool = True):
-    """FastAPI app: /api, /v1, /widget.js, /widget-demo, /docs, and the gradio chat at /."""
+    """FastAPI app: /api, /v1, /widget.js, /widget-demo, /login, /docs, and the gradio chat at /, all behind
+    the same gate, limits and headers."""
     os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
-    from assistant.api.app import create_app
+    from assistant.api import create_app
 
     app = create_app(assistant)
     if with_ui:
@@ -18,9 +23,10 @@ def create_server_app(assistant, with_ui: bool = True):
 
         from assistant.web.ui import build_ui
 
-        groups = ("public", *assistant.settings.server.ui_groups)
-        ui = build_ui(assistant, app.state.feedback, lambda: Filters(visibility=groups))
-        app = gr.mount_gradio_app(app, ui, path="/", footer_links=[], allowed_paths=[], show_error=False)
+        ui = build_ui(assistant, app.state)
+        app = gr.mount_gradio_app(app, ui, path="/", footer_links=[], allowed_paths=[], show_error=False,
+                                  auth_dependency=ui_principal,
+                                  max_file_size=assistant.settings.server.max_body_bytes)  # fmt: skip
     return app
 
 
@@ -29,4 +35,5 @@ def serve(assistant, host: str, port: int, log=print) -> None:
 
     app = create_server_app(assistant)
     log(f"coopguide is running at http://{host}:{port}/  (API docs: /docs, widget demo: /widget-demo)")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    # The gate decides on X-Forwarded-For itself (trusted proxies only), so uvicorn must not rewrite the peer.
+    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False)

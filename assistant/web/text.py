@@ -1,7 +1,7 @@
 """Texts of the web UI and the rendering of untrusted text (answers, titles, passages)."""
 
 import html
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from assistant.types import Answer
 
@@ -42,29 +42,56 @@ EXAMPLES = [
 
 
 def escape_text(text: str) -> str:
-    """Untrusted text for a Markdown component: HTML is shown as text, never interpreted."""
-    return html.escape(text, quote=False)
+    """Untrusted text for HTML: shown as text, never interpreted."""
+    return html.escape(text, quote=True)
 
 
-def _safe_url(url: str | None) -> str | None:
-    return url if url and url.startswith(("https://", "http://")) else None
+def safe_url(url: str | None) -> str | None:
+    """An http(s) URL with a host and nothing that could break out of an attribute, else None."""
+    if not url or any(ch.isspace() for ch in url):
+        return None
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    return quote(url, safe=":/?#[]@!$&'*+,;=%~.-_")
 
 
-def sources_markdown(answer: Answer | None, lang: str) -> str:
+def display_text(answer: str) -> str:
+    """The answer as text for the chat (which renders no Markdown): headings, bullets and the screening block
+    keep their shape; HTML is escaped, so nothing in it can become markup, a link or an image."""
+    lines = []
+    for line in answer.splitlines():
+        line = line.replace("**", "")
+        if line.startswith("### "):
+            line = line[4:]
+        elif line.startswith("- "):
+            line = "• " + line[2:]
+        elif line.startswith("> - "):
+            line = "  • " + line[4:]
+        elif line.startswith("> "):
+            line = line[2:]
+        lines.append(line)
+    return escape_text("\n".join(lines))  # the chat sanitises HTML: escaped, markup shows as the text it is
+
+
+def sources_html(answer: Answer | None, lang: str, document_links: bool = False) -> str:
+    """The sources panel as HTML built here: every document-derived string escaped, links only to the
+    stored document (for callers who may open it) and to validated http(s) originals."""
     t = UI[lang]
     if answer is None or not answer.citations:
-        return f"### {t['sources']}\n\n{t['no_sources']}"
-    parts = [f"### {t['sources']}"]
+        return f"<h3>{t['sources']}</h3><p>{t['no_sources']}</p>"
+    parts = [f"<h3>{t['sources']}</h3>"]
     for c in answer.citations:
         where = " — ".join(x for x in [c.section, f"p. {c.page}" if c.page else None] if x)
         meta = ", ".join(x for x in [c.publisher, c.published] if x)
-        doc_link = f"/api/documents/{quote(c.doc_id)}" + (f"?page={c.page}" if c.page else "")
-        links = [f"[{t['open']}]({doc_link})"]
-        if url := _safe_url(c.source_url):
-            links.append(f"[{t['original']}]({url})")
+        doc_link = f"/api/documents/{quote(c.doc_id, safe='')}" + (f"?page={c.page}" if c.page else "")
+        links = [f'<a href="{escape_text(doc_link)}" target="_blank" rel="noopener noreferrer">{t["open"]}</a>']
+        links = links if document_links else []
+        if url := safe_url(c.source_url):
+            links.append(f'<a href="{escape_text(url)}" target="_blank" rel="noopener noreferrer nofollow">'
+                         f"{t['original']}</a>")  # fmt: skip
         passage = escape_text(c.passage[:600] + ("…" if len(c.passage) > 600 else ""))
-        parts.append(
-            f"**[{c.n}] {escape_text(c.title)}**" + (f" — {escape_text(where)}" if where else "")
-            + (f"  \n{escape_text(meta)}" if meta else "") + f"  \n{' · '.join(links)}\n\n> {passage}"
-        )  # fmt: skip
-    return "\n\n".join(parts)
+        head = f"<strong>[{c.n}] {escape_text(c.title)}</strong>" + (f" — {escape_text(where)}" if where else "")
+        parts.append(f'<div class="cg-source">{head}<br>{escape_text(meta)}<br>{" · ".join(links)}'
+                     f"<blockquote>{passage}</blockquote></div>")  # fmt: skip
+    return "\n".join(parts)

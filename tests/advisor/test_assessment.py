@@ -102,8 +102,14 @@ def test_api_assessment_formats(full):
     from fastapi.testclient import TestClient
 
     from assistant.api.app import create_app
+    from assistant.service import Assistant
 
-    client = TestClient(create_app(full))
+    settings = full.settings.model_copy(deep=True)
+    settings.server = settings.server.model_validate(
+        {"api_keys": [{"name": "a", "key": "advisor-key", "scope": "advisor"}]}
+    )
+    client = TestClient(create_app(Assistant(settings=settings, embedder=full.embedder, index=full.index)),
+                        headers={"X-API-Key": "advisor-key"})  # fmt: skip
     body = {
         "partner": "Harbin Institute of Technology",
         "country": "CN",
@@ -111,6 +117,7 @@ def test_api_assessment_formats(full):
         "type": "hosting",
         "lang": "en",
     }
+    assert TestClient(create_app(full)).post("/api/assessments", json=body).status_code == 403  # anonymous: widget
     data = client.post("/api/assessments", json=body).json()
     assert data["overall"] == "high" and data["sections"][0]["level"] == "high"
     md = client.post("/api/assessments", json={**body, "format": "md"})

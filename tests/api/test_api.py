@@ -78,11 +78,11 @@ def test_ask_contract_and_sse_stream(client):
 
 
 def test_documents_search_institutions_health_feedback(client):
-    doc = client.get("/api/documents/leitfaden-" + "x").status_code
+    doc = client.get("/api/documents/leitfaden-" + "x", headers=A).status_code
     assert doc == 404
-    listing = client.get("/api/documents").json()["documents"]
+    listing = client.get("/api/documents", headers=A).json()["documents"]
     pdf = next(d for d in listing if d["title"] == "Leitfaden Partnerprüfung")
-    page2 = client.get(f"/api/documents/{pdf['doc_id']}", params={"page": 2}).json()
+    page2 = client.get(f"/api/documents/{pdf['doc_id']}", params={"page": 2}, headers=A).json()
     assert [c["page"] for s in page2["sections"] for c in s["chunks"]] == [2]
     assert client.get("/api/search", params={"q": "5A002"}).json()["passages"][0]["passage"].count("5A002")
     inst = client.get("/api/institutions", params={"q": "Ist die HIT gelistet?"}).json()["institutions"]
@@ -115,7 +115,7 @@ def test_widget_scope_may_not_list_documents(client):
             413,
         ),
         ("post", "/api/ask", {"json": {"question": "hi"}, "headers": {"X-API-Key": "wrong"}}, 401),
-        ("get", "/api/documents/does-not-exist", {}, 404),
+        ("get", "/api/documents/does-not-exist", {"headers": A}, 404),
         ("post", "/v1/chat/completions", {"json": {"messages": [{"role": "assistant", "content": "x"}]}}, 400),
     ],
 )

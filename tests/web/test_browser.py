@@ -18,15 +18,28 @@ pytestmark = pytest.mark.skipif(
 )
 
 
+KEYS = [{"key": "widget-key", "scope": "widget", "name": "widget"},
+        {"key": "advisor-key", "scope": "advisor", "name": "advisor"}]  # fmt: skip
+PIXELS = ("pixel", "phish.example")  # what the hostile test document tries to make the browser load
+
+
+def _with_keys(assistant):
+    settings = assistant.settings.model_copy(deep=True)
+    settings.server = settings.server.model_validate({"api_keys": KEYS})
+    return Assistant(settings=settings, embedder=assistant.embedder, index=assistant.index)
+
+
 @pytest.fixture(scope="module")
 def site(built):
-    settings = built.settings.model_copy(deep=True)
-    settings.server = settings.server.model_validate(
-        {"api_keys": [{"key": "widget-key", "scope": "widget", "name": "widget"}]}
-    )
-    app = create_server_app(Assistant(settings=settings, embedder=built.embedder, index=built.index))
-    with running_server(app) as base:
+    with running_server(create_server_app(_with_keys(built))) as base:
         yield base
+
+
+def _login(page, base, key):
+    page.goto(base + "/login", wait_until="load")
+    page.locator("#key").fill(key)
+    page.locator("#login").click()
+    page.wait_for_url(base + "/", timeout=30_000)
 
 
 @pytest.fixture(scope="module")
@@ -56,6 +69,7 @@ def _chat(page, base, question):
 
 def test_chat_answers_with_citations_and_sources(browser, site):
     page = browser.new_page(locale="en-US")
+    _login(page, site, "advisor-key")  # an advisor: the sources panel links the stored documents too
     _chat(page, site, "Who decides on export licences in Germany?")
     chat = page.locator("#cg-chat").inner_text()
     assert "BAFA" in chat and "[1]" in chat
@@ -67,16 +81,31 @@ def test_chat_answers_with_citations_and_sources(browser, site):
     page.close()
 
 
-def test_chat_shows_markup_as_text_and_never_internal_documents(browser, site):
+def test_chat_shows_hostile_documents_as_text_and_never_internal_documents(browser, site):
     page = browser.new_page()
-    _chat(page, site, "What does the zebra crossing guideline say about visitors and badges?")
+    requested = []
+    page.on("request", lambda r: requested.append(r.url))
+    _chat(page, site, "What does the zebra crossing guideline say about visitors, badges and the portal?")
+    page.wait_for_function("() => document.querySelector('#cg-sources').innerText.includes('[1]')", timeout=30_000)
     text = page.locator("#cg-chat").inner_text()
     assert "<script>" in text or "onerror" in text  # shown as text
     assert page.evaluate("() => window.__pwned === undefined")
+    hrefs = page.eval_on_selector_all("#cg-chat a, #cg-sources a", "els => els.map(a => a.getAttribute('href'))")
+    assert not [h for h in hrefs if "phish" in (h or "") or (h or "").startswith("//")], hrefs
+    assert page.locator("#cg-chat img, #cg-sources img").count() == 0
+    assert not [u for u in requested if any(p in u for p in PIXELS)], requested
     page.screenshot(path=str(SCREENS / "chat-xss.png"), full_page=True)
     _chat(page, site, "Was empfiehlt der interne Vermerk zum Projekt Nordlicht?")
     assert "Beratungsstelle" not in page.content()
     page.close()
+
+
+def _widget_open(page, base, key=""):
+    page.goto(base + "/widget-demo", wait_until="networkidle")
+    assert "widget-key" not in page.content()  # the demo page never carries a key
+    page.locator("#demo-key").fill(key)
+    page.locator("#demo-go").click()
+    page.locator("[data-coopguide]").wait_for(state="attached", timeout=30_000)
 
 
 def _widget_ask(page, question):
@@ -86,14 +115,14 @@ def _widget_ask(page, question):
     box.press("Enter")
     page.wait_for_function(
         "() => { const r = document.querySelector('[data-coopguide]').shadowRoot;"
-        " return [...r.querySelectorAll('.bot a')].some(a => a.textContent === '[1]') }",
+        " return !!r.querySelector('.bot .sources') }",
         timeout=60_000,
     )
 
 
 def test_widget_opens_streams_and_links_citations(browser, site):
     page = browser.new_page(viewport={"width": 390, "height": 800})  # a phone
-    page.goto(site + "/widget-demo", wait_until="networkidle")
+    _widget_open(page, site, "widget-key")
     _widget_ask(page, "Wer erteilt in Deutschland Ausfuhrgenehmigungen?")
     link = page.locator("section.panel .bot a", has_text="[1]").first
     href = link.get_attribute("href")
@@ -110,25 +139,41 @@ def test_widget_opens_streams_and_links_citations(browser, site):
 
 def test_widget_renders_payloads_as_text(browser, site):
     page = browser.new_page()
-    page.goto(site + "/widget-demo", wait_until="networkidle")
-    _widget_ask(page, "What does the zebra crossing guideline say about visitors and badges?")
+    requested = []
+    page.on("request", lambda r: requested.append(r.url))
+    _widget_open(page, site)  # anonymous
+    _widget_ask(page, "What does the zebra crossing guideline say about visitors, badges and the portal?")
     text = page.locator("section.panel .log").inner_text()
     assert "<script>" in text or "onerror" in text
     assert page.evaluate("() => window.__pwned === undefined")
     assert page.locator("section.panel .log img").count() == 0
+    hrefs = page.eval_on_selector_all(
+        "[data-coopguide]", "h => [...h[0].shadowRoot.querySelectorAll('a')].map(a => a.href)"
+    )
+    assert not [h for h in hrefs if "phish.example" in h], hrefs
+    assert not [u for u in requested if any(p in u for p in PIXELS)], requested
     page.screenshot(path=str(SCREENS / "widget-xss.png"))
     page.close()
 
 
 @pytest.fixture(scope="module")
 def full_site(full):
-    with running_server(create_server_app(full)) as base:
+    with running_server(create_server_app(_with_keys(full))) as base:
         yield base
+
+
+def test_assessment_tab_only_for_advisors(browser, full_site):
+    page = browser.new_page(viewport={"width": 1280, "height": 1400})
+    _login(page, full_site, "widget-key")
+    page.locator("#cg-question textarea").wait_for(timeout=60_000)
+    page.wait_for_timeout(1000)
+    assert page.get_by_role("tab", name="Empfehlung entwerfen / Draft a recommendation").count() == 0
+    page.close()
 
 
 def test_assessment_tab_drafts_and_offers_downloads(browser, full_site):
     page = browser.new_page(viewport={"width": 1280, "height": 1400})
-    page.goto(full_site + "/", wait_until="load")
+    _login(page, full_site, "advisor-key")
     page.get_by_role("tab", name="Empfehlung entwerfen / Draft a recommendation").click()
     page.locator("#cg-a-partner textarea").fill("Harbin Institute of Technology")
     page.locator("#cg-a-country textarea").fill("CN")

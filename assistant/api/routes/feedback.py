@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 
-from assistant.api.access import Principal
+from assistant.api.access import AccessDenied, Principal
 from assistant.api.deps import principal
 from assistant.api.models import FeedbackIn
 
 router = APIRouter()
 
 
-@router.post("/api/feedback", summary="Rate an answer (up/down) with an optional comment")
+@router.post("/api/feedback", summary="Rate an answer this server issued (up/down) with an optional comment")
 async def api_feedback(request: Request, body: FeedbackIn, who: Principal = Depends(principal)) -> dict:
+    if request.app.state.signer.verify(body.answer_id) is None:
+        raise AccessDenied(400, "unknown answer id")
     row = request.app.state.feedback.add(body.answer_id, body.rating, body.comment, body.question, who.name)
     return {"id": row, "stored": True}
 

@@ -34,6 +34,9 @@ async def chat(request: Request, body: ChatIn, who: Principal = Depends(principa
     texts = [(m.role, message_text(m.content)) for m in body.messages if m.role in ("user", "assistant")]
     if not texts or texts[-1][0] != "user":
         raise AccessDenied(400, "the last message must be from the user")
+    if not texts[-1][1].strip():
+        raise AccessDenied(400, "the last message must contain text")
+    # a ValidationError here (too many or too long turns) becomes a 400 like every other bad input
     ask = AskIn(question=texts[-1][1], history=[TurnIn(role=r, content=c) for r, c in texts[:-1]])
     answer = await run_in_threadpool(answer_for, request, who, ask)
     cid, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())

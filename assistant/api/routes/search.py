@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from assistant.api.access import Principal
-from assistant.api.deps import check_question, principal
+from assistant.api.deps import principal, question_of
 from assistant.retrieve.retrieval import Filters
 from assistant.types import Citation
 
@@ -19,7 +19,13 @@ router = APIRouter()
 async def api_search(request: Request, q: str = Query(min_length=1), k: int = Query(6, ge=1, le=50),
                      language: str | None = None, who: Principal = Depends(principal)) -> dict:  # fmt: skip
     filters = who.filters(Filters(languages=(language,) if language else None))
-    passages = await run_in_threadpool(request.app.state.assistant.search, check_question(request, q), k, filters)
+    query = question_of(request, q)
+
+    def search():
+        with request.app.state.work.slot():
+            return request.app.state.assistant.search(query, k, filters)
+
+    passages = await run_in_threadpool(search)
     return {"query": q, "passages": [asdict(Citation.from_passage(n, p)) for n, p in enumerate(passages, 1)]}
 
 

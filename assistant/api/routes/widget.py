@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from html import escape
 from pathlib import Path
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 
 router = APIRouter()
@@ -18,8 +17,6 @@ async def widget_js() -> Response:
 
 
 @router.get("/widget-demo", include_in_schema=False)
-async def widget_demo(request: Request) -> HTMLResponse:
-    keys = request.app.state.assistant.settings.server.api_keys
-    key = next((k.key for k in keys if k.scope == "widget"), "")
-    html = (STATIC / "widget-demo.html").read_text(encoding="utf-8").replace("{{API_KEY}}", escape(key))
-    return HTMLResponse(html)
+async def widget_demo() -> HTMLResponse:
+    """A page for trying the widget. It never contains a key: a visitor may paste one (kept in the page only)."""
+    return HTMLResponse((STATIC / "widget-demo.html").read_text(encoding="utf-8"))

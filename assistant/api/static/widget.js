@@ -58,6 +58,8 @@
     return node;
   }
   function safeUrl(url) {
+    // only http(s) URLs as a source wrote them: anything with spaces or quotes is a crafted string, not a link
+    if (!url || /[\s"'<>`]/.test(url)) return null;
     try { var u = new URL(url, base); return (u.protocol === "https:" || u.protocol === "http:") ? u.href : null; }
     catch (e) { return null; }
   }
@@ -96,11 +98,11 @@
   });
 
   function citationLink(c) {
-    var href = safeUrl(c.source_url) ||
-      safeUrl("/api/documents/" + encodeURIComponent(c.doc_id) + (c.page ? "?page=" + c.page : ""));
-    var a = el("a", { "href": href, "target": "_blank", "rel": "noopener noreferrer",
-                      "title": c.title + (c.section ? " — " + c.section : "") }, "[" + c.n + "]");
-    return a;
+    // a link only to a valid original; otherwise the marker stays text (the stored document needs advisor scope)
+    var href = safeUrl(c.source_url);
+    var title = c.title + (c.section ? " — " + c.section : "");
+    if (!href) return el("span", { "class": "cite", "title": title }, "[" + c.n + "]");
+    return el("a", { "href": href, "target": "_blank", "rel": "noopener noreferrer", "title": title }, "[" + c.n + "]");
   }
 
   function renderAnswer(node, data) {
