@@ -8,7 +8,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from assistant.answer.extractive import extractive_answer
+from assistant.advisor.assessment import load_tables, table_texts
+from assistant.advisor.points import PointCiter
+from assistant.answer.engine import AnswerEngine
 from assistant.ingest.pipeline import IngestReport, ingest
 from assistant.retrieve.followup import expand_question
 from assistant.retrieve.retrieval import Filters, Retriever
@@ -16,8 +18,11 @@ from assistant.screening.block import screening_block
 from assistant.screening.institutions import InstitutionRegistry
 from assistant.screening.matching import InstitutionMatch, InstitutionMatcher
 from assistant.settings import Settings
+from assistant.situation.recognise import Recogniser, Situation
+from assistant.situation.rules import Rules, load_yaml
 from assistant.store.embedding import Embedder, load_embedder
 from assistant.store.index import Index, IndexNotBuilt, open_index
+from assistant.store.vector_cache import VectorCache
 from assistant.text.language import detect_language
 from assistant.types import Answer, Passage, Turn
 
@@ -38,7 +43,7 @@ def describe_institutions(query: str, matches: list[InstitutionMatch], language:
         inst = m.institution
         if inst.tracker_url:
             context.append(_CONTEXT.get(language, _CONTEXT["en"])["tracker"])
-        context += [f.label for f in inst.flags]
+        context += [f.texts(language)[0] for f in inst.flags]
     return f"{query} ({'; '.join(dict.fromkeys(context))})" if context else query
 
 
@@ -51,6 +56,7 @@ class Assistant:
 
     _matcher: InstitutionMatcher | None = field(default=None, init=False, repr=False)
     _llm: Any = field(default=None, init=False, repr=False)
+    _lazy: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.retriever = Retriever(self.index, self.embedder, self.settings.retrieval)
@@ -66,17 +72,55 @@ class Assistant:
     def reload_institutions(self) -> None:
         self._matcher = None
 
+    def _once(self, name: str, make):
+        if name not in self._lazy:
+            self._lazy[name] = make()
+        return self._lazy[name]
+
+    @property
+    def tables(self) -> dict[str, Any]:
+        """The advisor's mapping tables (corpus/assessment), read once."""
+        return self._once("tables", lambda: load_tables(self.settings.assessment.tables_dir))
+
+    @property
+    def situation_rules(self) -> Rules:
+        s = self.settings.assessment
+        return self._once("rules", lambda: Rules(s.situation_dir, s.tables_dir))
+
+    @property
+    def situation_steps(self) -> dict[str, Any]:
+        return self._once("steps", lambda: load_yaml(self.settings.assessment.situation_dir, "steps"))
+
+    @property
+    def point_citer(self) -> PointCiter:
+        cache = self._once("vectors", lambda: VectorCache(self.index.folder / "vector_cache.sqlite", self.embedder))
+        return self._once("citer", lambda: PointCiter(self.index, cache))
+
+    @property
+    def has_tables(self) -> bool:
+        """The advisor's tables and the situation rules are there (they ship in corpus/; a working folder
+        elsewhere may not have them, and then every answer is a direct one)."""
+        s = self.settings.assessment
+        return (s.tables_dir / "fields.yaml").is_file() and (s.situation_dir / "countries.yaml").is_file()
+
+    def situation(self, question: str, query: str, matches: list[InstitutionMatch]) -> Situation:
+        """What the question is about (partner, country, field, activity) and what it asks for."""
+        if not self.has_tables:
+            return Situation("definition", partners=tuple(matches))
+        return Recogniser(self.situation_rules).recognise(question, query, matches)
+
     def recognise(self, text: str) -> list[InstitutionMatch]:
         """Institutions named in `text` (the first `max_question_chars` characters: matching costs per character)."""
         return self.matcher.find(text[: self.settings.server.max_question_chars])
 
     def _retrieve(self, query: str, language: str, filters: Filters | None, matches: list[InstitutionMatch]):
         query = describe_institutions(query, matches, language)
-        passages = self.retriever.retrieve(query, filters=filters, language=language)
+        vector = self.embedder.embed_queries([query])[0]  # once: both retrievals below use it
+        passages = self.retriever.retrieve(query, filters=filters, language=language, vector=vector)
         if matches:  # also pull the notes on screening, dual use and due diligence
             topical = replace(filters or Filters(), topics=INSTITUTION_TOPICS)
             seen = {p.chunk.chunk_id for p in passages}
-            extra = [p for p in self.retriever.retrieve(query, k=3, filters=topical, language=language)
+            extra = [p for p in self.retriever.retrieve(query, k=3, filters=topical, language=language, vector=vector)
                      if p.chunk.chunk_id not in seen]  # fmt: skip
             passages = sorted(passages + extra, key=lambda p: -p.score)
         return passages
@@ -84,7 +128,21 @@ class Assistant:
     def ingest(self, paths: list[Path] | None = None, **kwargs: Any) -> IngestReport:
         paths = paths or list(self.settings.ingest.corpus)
         batch = self.settings.models.batch_size
-        return ingest(paths, self.index, self.embedder, self.settings.ingest, batch_size=batch, **kwargs)
+        report = ingest(paths, self.index, self.embedder, self.settings.ingest, batch_size=batch, **kwargs)
+        self.warm()
+        return report
+
+    def warm(self) -> int:
+        """Embed the fixed texts answers cite (table points) once, so no question pays for them; returns how
+        many texts the cache holds for this index."""
+        if not self.has_tables:
+            return 0
+        flags = [f for inst in self.matcher.institutions if not inst.origin.startswith("import:") for f in inst.flags]
+        texts = table_texts(self.tables, flags, set(self.index.manifest.documents()))
+        if texts:  # the shipped notes are indexed: the situation answers' facet queries will be asked too
+            texts += [q for lang in ("de", "en") for q in AnswerEngine(self).facet_queries(None, lang)]
+        self.point_citer.prime(texts)
+        return len(texts)
 
     def _require_index(self) -> None:
         if self.index.is_empty():
@@ -122,14 +180,15 @@ class Assistant:
         language = language if language in ("de", "en") else detect_language(question)
         query = expand_question(question, history or [], self.settings.server.max_question_chars)
         matches = self.recognise(query)
+        situation = self.situation(question, query, matches)
         passages = self._retrieve(query, language, filters, matches)
         retrieved = time.perf_counter()
         block = screening_block(matches, language)
         if block:
             yield "partial", block + "\n\n"
-        text, citations, refused = extractive_answer(question, language, passages, self.settings.answer)
-        mode = "extractive"
-        if not refused and self.llm is not None:  # the evidence gate runs first: no evidence, no LLM call
+        composition = AnswerEngine(self).answer(question, situation, passages, language, filters, query)
+        text, citations, refused, mode = composition.text, composition.citations, composition.refused, "extractive"
+        if composition.form == "direct" and self.llm is not None:  # the gate ran first: no evidence, no LLM call
             sentences: list[str] = []
             result = self.llm.generate(question, language, passages, on_sentence=sentences.append)
             yield from (("partial", s + " ") for s in sentences)

@@ -79,7 +79,10 @@ class AnswerSettings(BaseModel):
         0.34, description="Refuse when the best passage's dense similarity is below this (tuned)."
     )
     max_sentences: int = Field(6, description="Most evidence sentences in an extractive answer.")
-    max_passages: int = Field(4, description="Most passages quoted from.")
+    max_passages: int = Field(
+        6, description="Most passages a direct answer quotes from (the best sentence of each first; measured)."
+    )
+    max_citations: int = Field(8, description="Most passages a situation answer or a decision refusal cites.")
 
 
 class InstitutionSettings(BaseModel):
@@ -96,6 +99,9 @@ class InstitutionSettings(BaseModel):
 class AssessmentSettings(BaseModel):
     tables_dir: Path = Field(
         Path("corpus/assessment"), description="Mapping tables of the advisor workspace (fields, countries, types)."
+    )
+    situation_dir: Path = Field(
+        Path("corpus/situation"), description="Rules that recognise a question's situation (countries, cues, steps)."
     )
 
 

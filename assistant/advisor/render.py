@@ -6,6 +6,7 @@ from pathlib import Path
 
 from assistant.advisor.assessment import Assessment
 from assistant.advisor.texts import TEXT
+from assistant.types import describe_sources
 
 
 def _label(point, t) -> str:
@@ -17,9 +18,9 @@ def _cites(point) -> str:
 
 
 def _footnote(c, t) -> str:
+    """The cited note and section, then every source the section rests on (publisher, date, title, URL)."""
     where = ", ".join(x for x in [c.section, f"p. {c.page}" if c.page else None] if x)
-    parts = [c.title, where, c.publisher, c.published, c.source_url]
-    return f"[{c.n}] " + ". ".join(x for x in parts if x)
+    return f"[{c.n}] " + ". ".join(x for x in [c.title, where, describe_sources(c)] if x)
 
 
 def _header_rows(a: Assessment, t) -> list[tuple[str, str]]:

@@ -10,6 +10,8 @@ TEXT = {
         "measures": "5. Empfohlene Maßnahmen, offene Fragen und Ansprechstellen",
         "tracker": "{name} steht im ASPI China Defence Universities Tracker (Kategorien: {cats}); das ist ein Hinweis "
         "auf Verbindungen zu Militär oder Sicherheitsapparat, keine rechtliche Einstufung.",
+        "tracker_query": "ASPI China Defence Universities Tracker: Verbindungen chinesischer Hochschulen zu Militär "
+        "und Verteidigung",
         "flag": "{label} (Stand {as_of}, {certainty}): {detail}",
         "confirmed": "bestätigt",
         "uncertain": "unsicher",
@@ -47,6 +49,8 @@ TEXT = {
         "measures": "5. Recommended measures, open questions and contacts",
         "tracker": "{name} is listed in the ASPI China Defence Universities Tracker (categories: {cats}); this signals "
         "links to the military or security apparatus and is not a legal classification.",
+        "tracker_query": "ASPI China Defence Universities Tracker: links of Chinese universities to the military "
+        "and defence",
         "flag": "{label} (as of {as_of}, {certainty}): {detail}",
         "confirmed": "confirmed",
         "uncertain": "uncertain",

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from assistant.answer.guard import INJECTION
 from assistant.settings import AnswerSettings
 from assistant.text.language import keyword_tokens
 from assistant.text.sentences import split_sentences
-from assistant.types import Citation, Passage
+from assistant.types import Citation, Passage, describe_sources
 
 SOURCES_HEADING = {"de": "Quellen:", "en": "Sources:"}
 OTHER_LANGUAGE = {
@@ -54,8 +55,10 @@ def clean_sentence(text: str) -> str:
     return " ".join(text.split())
 
 
-def candidate_sentences(passages: list[Passage], question: str, max_passages: int) -> list[Evidence]:
-    """Score every sentence of the top passages by passage score plus overlap with the question."""
+def candidate_sentences(passages: list[Passage], question: str, max_passages: int,
+                        bonus: Callable[[str], float] | None = None) -> list[Evidence]:  # fmt: skip
+    """Score every sentence of the top passages by passage score plus overlap with the question, plus the
+    bonus its role earns for this kind of question (an obligation for "may I", a definition for "what is")."""
     q_tokens = set(keyword_tokens(question))
     out = []
     for pi, passage in enumerate(passages[:max_passages]):
@@ -68,7 +71,7 @@ def candidate_sentences(passages: list[Passage], question: str, max_passages: in
                 continue  # text addressed to an AI is data, never part of an answer
             tokens = frozenset(keyword_tokens(sentence))
             overlap = len(q_tokens & tokens) / (len(q_tokens) or 1)
-            score = passage.score + 0.35 * overlap - 0.01 * position - 0.03 * pi
+            score = passage.score + 0.35 * overlap - 0.01 * position - 0.03 * pi + (bonus(sentence) if bonus else 0.0)
             out.append(Evidence(pi, passage.chunk.doc_id, s, sentence, score, tokens))
     return out
 
@@ -82,19 +85,22 @@ def _similar(a: Evidence, b: Evidence) -> bool:
 def select_evidence(
     candidates: list[Evidence], max_sentences: int, per_passage: int = 2, per_document: int = 3
 ) -> list[Evidence]:
-    """Best sentences first, skipping near-duplicates and capping each passage's and document's share,
-    so an answer draws on several sources rather than one long passage."""
+    """Best sentences first, skipping near-duplicates and capping each passage's and document's share, so an
+    answer draws on several sources rather than one long passage: first the best sentence of each passage (in
+    score order), then further sentences up to `per_passage` each."""
     chosen: list[Evidence] = []
-    for ev in sorted(candidates, key=lambda e: -e.score):
-        if len(chosen) >= max_sentences:
-            break
-        if sum(c.passage_index == ev.passage_index for c in chosen) >= per_passage:
-            continue
-        if sum(c.doc_id == ev.doc_id for c in chosen) >= per_document:
-            continue
-        if any(_similar(ev, c) for c in chosen):
-            continue
-        chosen.append(ev)
+    ranked = sorted(candidates, key=lambda e: -e.score)
+    for share in (1, per_passage):
+        for ev in ranked:
+            if len(chosen) >= max_sentences:
+                return chosen
+            if ev in chosen or sum(c.passage_index == ev.passage_index for c in chosen) >= share:
+                continue
+            if sum(c.doc_id == ev.doc_id for c in chosen) >= per_document:
+                continue
+            if any(_similar(ev, c) for c in chosen):
+                continue
+            chosen.append(ev)
     return chosen
 
 
@@ -102,10 +108,9 @@ def source_line(c: Citation, language: str) -> str:
     where = [c.section] if c.section and c.section != f"Page {c.page}" else []
     if c.page is not None:
         where.append(f"{'S.' if language == 'de' else 'p.'} {c.page}")
-    details = ", ".join(x for x in [c.publisher, c.published] if x)
+    sources = describe_sources(c)
     parts = [f"[{c.n}] {c.title}"] + ([" — " + ", ".join(where)] if where else [])
-    parts += [f". {details}" if details else "", f". {c.source_url}" if c.source_url else ""]
-    return "".join(parts)
+    return "".join(parts + ([f". {sources}"] if sources else []))
 
 
 def render_answer(language: str, passages: list[Passage], chosen: list[Evidence]) -> tuple[str, list[Citation]]:
@@ -132,21 +137,22 @@ def render_answer(language: str, passages: list[Passage], chosen: list[Evidence]
     return "\n\n".join("\n".join(b) for b in blocks.values()) + "\n\n" + "\n".join(sources), citations
 
 
-def render_refusal(language: str, passages: list[Passage]) -> tuple[str, list[Citation]]:
+def render_refusal(language: str, passages: list[Passage], reason: str | None = None) -> tuple[str, list[Citation]]:
+    """The refusal (or the given reason) and the closest sources, for a reader who wants to look further."""
     citations = [Citation.from_passage(n, p) for n, p in enumerate(passages[:3], 1)]
-    text = REFUSAL[language]
+    text = reason or REFUSAL[language]
     if citations:
         text += "\n\n" + CLOSEST[language] + "\n" + "\n".join(source_line(c, language) for c in citations)
     return text, citations
 
 
-def extractive_answer(question: str, language: str, passages: list[Passage],
-                      settings: AnswerSettings) -> tuple[str, list[Citation], bool]:  # fmt: skip
+def extractive_answer(question: str, language: str, passages: list[Passage], settings: AnswerSettings,
+                      bonus: Callable[[str], float] | None = None) -> tuple[str, list[Citation], bool]:  # fmt: skip
     """(answer text, citations, refused)."""
     if not passes_gate(passages, settings):
         text, citations = render_refusal(language, passages)
         return text, citations, True
-    candidates = candidate_sentences(passages, question, settings.max_passages)
+    candidates = candidate_sentences(passages, question, settings.max_passages, bonus)
     chosen = select_evidence(candidates, settings.max_sentences)
     if not chosen:
         text, citations = render_refusal(language, passages)

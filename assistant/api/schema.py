@@ -18,6 +18,7 @@ CITATION_SCHEMA = {
         "language",
         "passage",
         "score",
+        "sources",
     ],  # fmt: skip
     "additionalProperties": False,
     "properties": {
@@ -32,6 +33,21 @@ CITATION_SCHEMA = {
         "language": {"type": "string"},
         "passage": {"type": "string"},
         "score": {"type": "number"},
+        "sources": {  # every source the cited section rests on; source_url/publisher/published are the lead one
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "required": ["publisher", "title", "date", "url"],
+                "additionalProperties": False,
+                "properties": {
+                    "publisher": _NULLABLE_STR,
+                    "title": _NULLABLE_STR,
+                    "date": _NULLABLE_STR,
+                    "url": _NULLABLE_STR,
+                },  # fmt: skip
+            },
+        },
     },
 }
 

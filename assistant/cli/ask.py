@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from pathlib import Path
 
 from assistant.cli.common import EXIT_OK, add_filter_options, assistant_for, filters_of
@@ -14,7 +13,7 @@ def cmd_search(args) -> int:
     passages = assistant_for(args).search(args.query, k=args.k, filters=filters_of(args))
     cites = [Citation.from_passage(n, p) for n, p in enumerate(passages, 1)]
     if args.json:
-        print(json.dumps({"query": args.query, "passages": [asdict(c) for c in cites]}, ensure_ascii=False))
+        print(json.dumps({"query": args.query, "passages": [c.to_dict() for c in cites]}, ensure_ascii=False))
         return EXIT_OK
     for c in cites:
         where = f" — {c.section}" if c.section else ""

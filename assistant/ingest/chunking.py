@@ -38,6 +38,7 @@ def chunk_document(doc: Document, chunk_chars: int = 900, overlap: int = 0) -> l
                     end=section.start + end,
                     ordinal=ordinal,
                     meta=base,
+                    source_ids=section.source_ids,
                 )
             )
     return chunks

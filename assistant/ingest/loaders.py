@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import io
 import re
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from assistant.ingest.errors import LoadError
+from assistant.ingest.metadata import (
+    as_str,
+    attach_sources,
+    check_keys,
+    declared_sources,
+    sidecar_meta,
+    topics_of,
+    visibility_of,
+)
 from assistant.text.language import detect_language
 from assistant.types import Document, Section
-
-
-class LoadError(Exception):
-    """A file that cannot be ingested; the message is the one-line reason."""
-
 
 TEXT_SUFFIXES = {".md", ".markdown", ".txt", ".text", ".html", ".htm", ""}
 
@@ -186,18 +191,6 @@ def load_html(text: str) -> tuple[dict[str, Any], list[tuple[tuple[str, ...], st
     return meta, sections
 
 
-def _as_str(value: Any) -> str | None:
-    return None if value is None or value == "" else str(value)
-
-
-def _sidecar_meta(path: Path) -> dict[str, Any]:
-    sidecar = path.with_name(path.name + ".meta.yaml")
-    if not sidecar.is_file():
-        return {}
-    meta = yaml.safe_load(sidecar.read_text(encoding="utf-8")) or {}
-    return meta if isinstance(meta, dict) else {}
-
-
 def read_sections(data: bytes, suffix: str) -> tuple[dict[str, Any], list[Section]]:
     """Parse bytes into (metadata, sections) with the loader the content calls for."""
     kind = sniff_kind(data, suffix)
@@ -218,37 +211,6 @@ def read_sections(data: bytes, suffix: str) -> tuple[dict[str, Any], list[Sectio
     return meta, [Section(text=t, path=p) for p, t in parts]
 
 
-KNOWN_KEYS = ("id", "title", "language", "publisher", "source_urls", "source_url", "published", "as_of",
-              "jurisdiction", "topics", "visibility", "original_title", "binding", "reliability", "reviewed",
-              "dossier_sections", "sources")  # fmt: skip
-
-
-def check_keys(meta: dict[str, Any]) -> None:
-    """A misspelt metadata key ('visiblity') fails the file instead of being silently ignored."""
-    for key in meta:
-        if key not in KNOWN_KEYS and (close := difflib.get_close_matches(str(key), KNOWN_KEYS, n=1, cutoff=0.8)):
-            raise LoadError(f"unknown metadata key {key!r} (did you mean {close[0]!r}?)")
-
-
-def visibility_of(meta: dict[str, Any], default: str, groups: tuple[str, ...]) -> str:
-    """`public` or a configured group; a missing key takes the default, anything else fails the file."""
-    if "visibility" not in meta:
-        return default
-    value = meta["visibility"]
-    if not isinstance(value, str) or not value.strip():
-        raise LoadError(f"visibility must be 'public' or one of the configured groups {list(groups)}, got {value!r}")
-    if value.strip() not in ("public", *groups):
-        raise LoadError(f"unknown visibility {value.strip()!r}: use 'public' or one of {list(groups)}")
-    return value.strip()
-
-
-def topics_of(meta: dict[str, Any]) -> tuple[str, ...]:
-    value = meta.get("topics")
-    if not value:
-        return ()
-    return tuple(str(t) for t in value) if isinstance(value, list) else (str(value),)
-
-
 def load_document(path: Path, max_bytes: int, *, default_visibility: str = "public",
                   groups: tuple[str, ...] = ("internal",)) -> Document:  # fmt: skip
     """Load one file; raise LoadError with a one-line reason for every kind of bad input."""
@@ -262,35 +224,37 @@ def load_document(path: Path, max_bytes: int, *, default_visibility: str = "publ
         raise LoadError(f"file is {size / 1e6:.1f} MB, over the limit of {max_bytes / 1e6:.1f} MB")
     data = path.read_bytes()
     meta, sections = read_sections(data, path.suffix.lower())
-    meta = {**meta, **_sidecar_meta(path)}
+    meta = {**meta, **sidecar_meta(path)}
     check_keys(meta)
     visibility = visibility_of(meta, default_visibility, groups)
+    sources = declared_sources(meta)
+    sections = attach_sources(sections, sources)
     if not any(s.text.strip() for s in sections):
         raise LoadError("no text content")
     offset, placed = 0, []
     for s in sections:
-        placed.append(Section(text=s.text, path=s.path, page=s.page, start=offset))
+        placed.append(replace(s, start=offset))
         offset += len(s.text) + 2  # sections are joined by a blank line in the full text
     urls = meta.get("source_urls") or ([meta["source_url"]] if meta.get("source_url") else [])
-    if isinstance(urls, str):
-        urls = [urls]
+    urls = [urls] if isinstance(urls, str) else urls or [x["url"] for x in sources if x["url"]]
     full_text = "\n\n".join(s.text for s in placed)
-    language = _as_str(meta.get("language")) or detect_language(full_text[:5000])
+    language = as_str(meta.get("language")) or detect_language(full_text[:5000])
     known = {"id", "title", "language", "publisher", "source_urls", "source_url", "published",
-             "as_of", "jurisdiction", "topics", "visibility"}  # fmt: skip
+             "as_of", "jurisdiction", "topics", "visibility", "sources"}  # fmt: skip
     return Document(
-        doc_id=_as_str(meta.get("id")) or default_doc_id(path),
-        title=_as_str(meta.get("title")) or path.stem.replace("_", " "),
+        doc_id=as_str(meta.get("id")) or default_doc_id(path),
+        title=as_str(meta.get("title")) or path.stem.replace("_", " "),
         sections=tuple(placed),
         source_path=str(path),
         content_hash=hashlib.sha256(data + repr(sorted(meta.items())).encode()).hexdigest(),
         language=language[:2].lower(),
-        publisher=_as_str(meta.get("publisher")),
-        source_url=_as_str(urls[0]) if urls else None,
-        published=_as_str(meta.get("published")),
-        as_of=_as_str(meta.get("as_of")),
-        jurisdiction=_as_str(meta.get("jurisdiction")),
+        publisher=as_str(meta.get("publisher")),
+        source_url=as_str(urls[0]) if urls else None,
+        published=as_str(meta.get("published")),
+        as_of=as_str(meta.get("as_of")),
+        jurisdiction=as_str(meta.get("jurisdiction")),
         topics=topics_of(meta),
         visibility=visibility,
+        sources=sources,
         extra={k: v for k, v in meta.items() if k not in known},
     )

@@ -89,12 +89,14 @@ class Retriever:
         return scores
 
     def retrieve(self, query: str, k: int | None = None, filters: Filters | None = None,
-                 language: str | None = None, keyword_weight: float | None = None) -> list[Passage]:  # fmt: skip
+                 language: str | None = None, keyword_weight: float | None = None,
+                 vector: list[float] | None = None) -> list[Passage]:  # fmt: skip
+        """Passages for `query` (its vector may be given when the caller already embedded it)."""
         s, filters = self.settings, filters or Filters()
         k = k or s.k
         weight = s.keyword_weight if keyword_weight is None else keyword_weight
         t0 = time.perf_counter()
-        qvec = self.embedder.embed_queries([query])[0]
+        qvec = vector if vector is not None else self.embedder.embed_queries([query])[0]
         t1 = time.perf_counter()
         # Unfiltered nearest neighbours are the fast path (a Chroma `where` scans metadata); the filter is
         # applied below to every candidate, and Chroma filters only when too few candidates pass.

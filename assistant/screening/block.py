@@ -53,10 +53,11 @@ def screening_block(matches: list[InstitutionMatch], language: str) -> str:
             sup = ", ".join(inst.supervising_agencies) or t["unknown"]
             lines.append(f"> - {t['tracker'].format(cats=cats, sup=sup)} {inst.tracker_url or ''}".rstrip())
         for f in inst.flags:
-            line = t["flag"].format(label=f.label, certainty=t.get(f.certainty, f.certainty),
-                                    as_of=f.as_of or t["unknown"], detail=f.detail)  # fmt: skip
-            if f.conflict:
-                line += " " + t["conflict"].format(c=f.conflict)
+            label, detail, conflict = f.texts(language)
+            line = t["flag"].format(label=label, certainty=t.get(f.certainty, f.certainty),
+                                    as_of=f.as_of or t["unknown"], detail=detail)  # fmt: skip
+            if conflict:
+                line += " " + t["conflict"].format(c=conflict)
             lines.append(f"> - {line} {f.url or ''}".rstrip())
         if not inst.flags and not inst.tracker_url:
             lines.append(f"> - {t['none']}")

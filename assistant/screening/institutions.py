@@ -29,6 +29,14 @@ class Flag:
     url: str | None
     certainty: str = "confirmed"  # confirmed | uncertain
     conflict: str | None = None
+    german: dict[str, str | None] | None = None  # {"label", "detail", "conflict"} in German, when the source has it
+    raises_attention: bool = True  # False for records of measures taken against the institution, not risk signals
+
+    def texts(self, language: str) -> tuple[str, str, str | None]:
+        """(label, detail, conflict) in the language asked for (English when no German text exists)."""
+        if language == "de" and self.german:
+            return self.german["label"] or self.label, self.german["detail"] or self.detail, self.german["conflict"]
+        return self.label, self.detail, self.conflict
 
 
 @dataclass(frozen=True)
@@ -99,10 +107,18 @@ def load_tracker() -> list[Institution]:
     return out
 
 
+def _bilingual(value: Any, language: str) -> str | None:
+    """A register text: either one string or {de: …, en: …}."""
+    return _str(value.get(language) or value.get("en")) if isinstance(value, dict) else _str(value)
+
+
 def _flag(d: dict[str, Any]) -> Flag:
-    return Flag(source=str(d.get("source") or ""), label=str(d.get("label") or d.get("source") or ""),
-                detail=str(d.get("detail") or ""), as_of=_str(d.get("as_of")), url=_str(d.get("url")),
-                certainty=str(d.get("certainty") or "confirmed"), conflict=_str(d.get("conflict")))  # fmt: skip
+    label = d.get("label") or d.get("source") or ""
+    german = {k: _bilingual(d.get(k), "de") for k in ("label", "detail", "conflict")}
+    return Flag(source=str(d.get("source") or ""), label=_bilingual(label, "en") or "",
+                detail=_bilingual(d.get("detail"), "en") or "", as_of=_str(d.get("as_of")), url=_str(d.get("url")),
+                certainty=str(d.get("certainty") or "confirmed"), conflict=_bilingual(d.get("conflict"), "en"),
+                german=german, raises_attention=d.get("raises_attention", True) is not False)  # fmt: skip
 
 
 def _str(v: Any) -> str | None:

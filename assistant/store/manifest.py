@@ -23,7 +23,7 @@ CREATE TABLE IF NOT EXISTS documents (
 CREATE TABLE IF NOT EXISTS chunks (
     chunk_id TEXT PRIMARY KEY, doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
     ordinal INTEGER NOT NULL, text TEXT NOT NULL, section TEXT, page INTEGER,
-    start INTEGER NOT NULL, "end" INTEGER NOT NULL);
+    start INTEGER NOT NULL, "end" INTEGER NOT NULL, source_ids TEXT NOT NULL DEFAULT '[]');
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id, ordinal);
 """
 
@@ -67,6 +67,9 @@ class Manifest:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA foreign_keys=ON")
         self._db.executescript(SCHEMA)
+        columns = {row[1] for row in self._db.execute("SELECT * FROM pragma_table_info('chunks')")}
+        if "source_ids" not in columns:  # a manifest written before sections had sources
+            self._db.execute("ALTER TABLE chunks ADD COLUMN source_ids TEXT NOT NULL DEFAULT '[]'")
 
     def close(self) -> None:
         self._db.close()
@@ -111,9 +114,12 @@ class Manifest:
                 (doc_id, meta["source_path"], meta["content_hash"], json.dumps(meta, ensure_ascii=False)),
             )
             db.executemany(
-                'INSERT INTO chunks(chunk_id, doc_id, ordinal, text, section, page, start, "end") '
-                "VALUES (?,?,?,?,?,?,?,?)",
-                [(c.chunk_id, doc_id, c.ordinal, c.text, c.section, c.page, c.start, c.end) for c in chunks],
+                'INSERT INTO chunks(chunk_id, doc_id, ordinal, text, section, page, start, "end", source_ids) '
+                "VALUES (?,?,?,?,?,?,?,?,?)",
+                [
+                    (c.chunk_id, doc_id, c.ordinal, c.text, c.section, c.page, c.start, c.end, json.dumps(c.source_ids))
+                    for c in chunks
+                ],
             )
             self._bump(db)
             db.execute("COMMIT")
@@ -146,16 +152,16 @@ class Manifest:
     # -- chunks -------------------------------------------------------------------------------
     # Chunk rows are always read joined with their document's metadata in one statement, so a chunk and
     # the visibility it is served under come from the same committed version.
-    _COLS = 'c.chunk_id, c.doc_id, c.ordinal, c.text, c.section, c.page, c.start, c."end", d.metadata'
+    _COLS = 'c.chunk_id, c.doc_id, c.ordinal, c.text, c.section, c.page, c.start, c."end", c.source_ids, d.metadata'
     _FROM = "FROM chunks c JOIN documents d ON d.doc_id = c.doc_id"
 
     @staticmethod
     def _row_to_chunk(row: tuple, parsed: dict[str, dict[str, Any]]) -> Chunk:
-        chunk_id, doc_id, ordinal, text, section, page, start, end, metadata = row
+        chunk_id, doc_id, ordinal, text, section, page, start, end, source_ids, metadata = row
         meta = parsed.get(metadata)
         if meta is None:  # parse each document's metadata once per read, not once per chunk
             meta = parsed[metadata] = json.loads(metadata)
-        return Chunk(chunk_id, doc_id, text, section, page, start, end, ordinal, meta)
+        return Chunk(chunk_id, doc_id, text, section, page, start, end, ordinal, meta, tuple(json.loads(source_ids)))
 
     def _select(self, where: str = "", params: tuple | list = ()) -> list[Chunk]:
         parsed: dict[str, dict[str, Any]] = {}

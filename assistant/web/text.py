@@ -3,7 +3,7 @@
 import html
 from urllib.parse import quote, urlsplit
 
-from assistant.types import Answer
+from assistant.types import Answer, describe_source
 
 UI = {
     "de": {
@@ -74,6 +74,16 @@ def display_text(answer: str) -> str:
     return escape_text("\n".join(lines))  # the chat sanitises HTML: escaped, markup shows as the text it is
 
 
+def source_item(source: dict, note_title: str, t: dict) -> str:
+    """One source of a cited section: publisher, date, title as text; a link only to a validated URL."""
+    text = escape_text(describe_source({**source, "url": None}, note_title))
+    url = safe_url(source.get("url"))
+    if not url:
+        return text
+    attrs = 'target="_blank" rel="noopener noreferrer nofollow"'
+    return text + f' <a href="{escape_text(url)}" {attrs}>{t["original"]}</a>'
+
+
 def sources_html(answer: Answer | None, lang: str, document_links: bool = False) -> str:
     """The sources panel as HTML built here: every document-derived string escaped, links only to the
     stored document (for callers who may open it) and to validated http(s) originals."""
@@ -82,16 +92,13 @@ def sources_html(answer: Answer | None, lang: str, document_links: bool = False)
         return f"<h3>{t['sources']}</h3><p>{t['no_sources']}</p>"
     parts = [f"<h3>{t['sources']}</h3>"]
     for c in answer.citations:
-        where = " — ".join(x for x in [c.section, f"p. {c.page}" if c.page else None] if x)
-        meta = ", ".join(x for x in [c.publisher, c.published] if x)
+        section = c.section if c.section != f"Page {c.page}" else None  # a PDF page's section is the page itself
+        where = " — ".join(x for x in [section, f"p. {c.page}" if c.page else None] if x)
         doc_link = f"/api/documents/{quote(c.doc_id, safe='')}" + (f"?page={c.page}" if c.page else "")
-        links = [f'<a href="{escape_text(doc_link)}" target="_blank" rel="noopener noreferrer">{t["open"]}</a>']
-        links = links if document_links else []
-        if url := safe_url(c.source_url):
-            links.append(f'<a href="{escape_text(url)}" target="_blank" rel="noopener noreferrer nofollow">'
-                         f"{t['original']}</a>")  # fmt: skip
-        passage = escape_text(c.passage[:600] + ("…" if len(c.passage) > 600 else ""))
         head = f"<strong>[{c.n}] {escape_text(c.title)}</strong>" + (f" — {escape_text(where)}" if where else "")
-        parts.append(f'<div class="cg-source">{head}<br>{escape_text(meta)}<br>{" · ".join(links)}'
-                     f"<blockquote>{passage}</blockquote></div>")  # fmt: skip
+        if document_links:
+            head += f' · <a href="{escape_text(doc_link)}" target="_blank" rel="noopener noreferrer">{t["open"]}</a>'
+        items = "".join(f"<li>{source_item(s, c.title, t)}</li>" for s in c.sources)
+        passage = escape_text(c.passage[:600] + ("…" if len(c.passage) > 600 else ""))
+        parts.append(f'<div class="cg-source">{head}<ul>{items}</ul><blockquote>{passage}</blockquote></div>')
     return "\n".join(parts)

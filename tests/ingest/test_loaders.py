@@ -80,3 +80,69 @@ def test_bad_input_gives_a_one_line_reason(tmp_path, name):
         load_document(tmp_path / name, MB)
     assert reason in str(err.value)
     assert "\n" not in str(err.value)
+
+
+SOURCED = """---
+id: sourced
+title: Sourced note
+sources:
+  - {id: a, publisher: Pub A, title: Title A, date: "2023-03", url: "https://a.example/x"}
+  - {id: b, publisher: Pub B, title: Title B, date: null, url: null}
+---
+# Sourced note
+
+## First
+<!-- sources: a -->
+Statement one rests on source A alone.
+
+### Detail
+A subsection inherits the sources of its section.
+
+## Second
+<!-- sources: b, a -->
+Statement two synthesises both sources.
+"""
+
+
+def test_sections_name_their_sources_and_citations_show_them(tmp_path):
+    from assistant.ingest.chunking import chunk_document
+    from assistant.types import Citation, Passage
+
+    path = tmp_path / "sourced.md"
+    path.write_text(SOURCED, encoding="utf-8")
+    doc = load_document(path, 10**6)
+    assert [s.source_ids for s in doc.sections] == [("a",), ("a",), ("b", "a")]
+    assert all("<!--" not in s.text for s in doc.sections)
+    chunks = chunk_document(doc)
+    first, second = (Citation.from_passage(1, Passage(c, 0.5)) for c in (chunks[0], chunks[-1]))
+    assert (first.publisher, first.published, first.source_url) == ("Pub A", "2023-03", "https://a.example/x")
+    assert [s["publisher"] for s in second.sources] == ["Pub B", "Pub A"]
+    assert second.source_url == "https://a.example/x"  # the lead source is the first with a URL
+
+
+@pytest.mark.parametrize("broken,reason", [
+    ("<!-- sources: a -->\nStatement one", "names no sources"),  # the marker of "Second" removed below
+    ("<!-- sources: zzz -->", "undeclared sources"),
+])  # fmt: skip
+def test_bad_source_markers_fail_the_file(tmp_path, broken, reason):
+    text = (
+        SOURCED.replace("<!-- sources: b, a -->\n", "")
+        if reason == "names no sources"
+        else SOURCED.replace("<!-- sources: a -->", broken)
+    )
+    path = tmp_path / "broken.md"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(LoadError, match=reason):
+        load_document(path, 10**6)
+
+
+def test_a_document_without_declared_sources_is_cited_with_its_own_metadata(tmp_path):
+    from assistant.ingest.chunking import chunk_document
+    from assistant.types import Citation, Passage
+
+    path = tmp_path / "plain.md"
+    path.write_text("---\nid: p\ntitle: P\npublisher: Office\npublished: '2020'\nsource_urls: [https://o.example]\n"
+                    "---\n# P\n\n## S\nA plain note without sources per section.\n", encoding="utf-8")  # fmt: skip
+    citation = Citation.from_passage(1, Passage(chunk_document(load_document(path, 10**6))[0], 0.5))
+    assert (citation.publisher, citation.published, citation.source_url) == ("Office", "2020", "https://o.example")
+    assert citation.sources == ({"publisher": "Office", "title": "P", "date": "2020", "url": "https://o.example"},)

@@ -10,6 +10,9 @@ HOSTILE = Citation(
     section="S", page=None, publisher="<b>BAFA</b> ![pp](//h/pub)",
     source_url="https://ok.example/y) ![up](http://h/u) [Phish url](https://phish.example/url) (",
     published=None, language="en", passage="See [the BAFA portal](//phish.example/bafa) ![s](//h/b)", score=0.5,
+    sources=({"publisher": "<b>BAFA</b> ![pp](//h/pub)", "title": "[Phish](https://phish.example/t)", "date": None,
+              "url": "https://ok.example/y) ![up](http://h/u) [Phish url](https://phish.example/url) ("},
+             {"publisher": "EUR-Lex", "title": "833/2014", "date": "2014", "url": "javascript:alert(1)"}),
 )  # fmt: skip
 
 

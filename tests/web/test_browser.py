@@ -186,3 +186,15 @@ def test_assessment_tab_drafts_and_offers_downloads(browser, full_site):
     assert "assessment.docx" in page.locator("#cg-a-docx").inner_text().replace("\n", "")
     page.screenshot(path=str(SCREENS / "assessment.png"), full_page=True)
     page.close()
+
+
+def test_chat_shows_a_situation_answer_with_attention_and_sections(browser, full_site):
+    page = browser.new_page(viewport={"width": 1280, "height": 1400}, locale="de-DE")
+    _chat(page, full_site, "Wir planen einen Workshop mit der Beihang University in Peking. Was müssen wir beachten?")
+    page.wait_for_function("() => document.querySelector('#cg-chat').innerText.includes('Was jetzt zu tun ist')",
+                           timeout=60_000)  # fmt: skip
+    text = page.locator("#cg-chat").inner_text()
+    assert "Aufmerksamkeit: hoch" in text and "Was gilt" in text and "Verbindliches Recht:" in text
+    assert text.index("Aufmerksamkeit") < text.index("Was gilt") < text.index("Was jetzt zu tun ist")
+    page.screenshot(path=str(SCREENS / "situation.png"), full_page=True)
+    page.close()

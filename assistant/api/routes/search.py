@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.concurrency import run_in_threadpool
 
@@ -26,7 +24,7 @@ async def api_search(request: Request, q: str = Query(min_length=1), k: int = Qu
             return request.app.state.assistant.search(query, k, filters)
 
     passages = await run_in_threadpool(search)
-    return {"query": q, "passages": [asdict(Citation.from_passage(n, p)) for n, p in enumerate(passages, 1)]}
+    return {"query": q, "passages": [Citation.from_passage(n, p).to_dict() for n, p in enumerate(passages, 1)]}
 
 
 @router.get("/api/institutions", summary="Institutions recognised in a text, with screening signals")

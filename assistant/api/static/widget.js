@@ -41,6 +41,7 @@
     ".bot{white-space:normal}",
     ".user{background:#eef3fa;padding:8px 10px;border-radius:8px}",
     ".bot .sources{margin-top:8px;font-size:12px;color:#333}",
+    ".bot .sources .src{margin-left:12px}",
     ".line.h{font-weight:600;margin-top:8px}",
     ".line.q{background:#fff7e6;border-left:3px solid #f5a623;padding:2px 8px;font-size:13px}",
     ".bot a{color:#1d4e89}",
@@ -129,8 +130,16 @@
         var row = el("div");
         row.appendChild(citationLink(c));
         var section = c.section && c.section !== "Page " + c.page ? " — " + c.section : "";
-        row.appendChild(document.createTextNode(" " + c.title + section +
-          (c.page ? ", p. " + c.page : "") + (c.publisher ? ". " + c.publisher : "")));
+        row.appendChild(document.createTextNode(" " + c.title + section + (c.page ? ", p. " + c.page : "")));
+        (c.sources || []).forEach(function (s) {  // every source the cited section rests on
+          var item = el("div", { "class": "src" });
+          var head = [s.publisher, s.date].filter(Boolean).join(", ");
+          var title = s.title && s.title !== c.title ? s.title : "";
+          item.appendChild(document.createTextNode("– " + [head, title].filter(Boolean).join(": ") + " "));
+          var href = safeUrl(s.url);
+          if (href) item.appendChild(el("a", { "href": href, "target": "_blank", "rel": "noopener noreferrer" }, "↗"));
+          row.appendChild(item);
+        });
         list.appendChild(row);
       });
       node.appendChild(list);
