@@ -22,6 +22,7 @@ from assistant.situation.recognise import Recogniser, Situation
 from assistant.situation.rules import Rules, load_yaml
 from assistant.store.embedding import Embedder, load_embedder
 from assistant.store.index import Index, IndexNotBuilt, open_index
+from assistant.store.lists import PgListStore
 from assistant.store.vector_cache import VectorCache
 from assistant.text.language import detect_language
 from assistant.types import Answer, Passage, Turn
@@ -65,7 +66,8 @@ class Assistant:
     def matcher(self) -> InstitutionMatcher:
         if self._matcher is None:
             s = self.settings.institutions
-            registry = InstitutionRegistry.load(s.register_file, s.imported_dir, tracker=s.use_tracker)
+            lists = PgListStore(self.index.database).lists() if self.index.database is not None else None
+            registry = InstitutionRegistry.load(s.register_file, s.imported_dir, tracker=s.use_tracker, lists=lists)
             self._matcher = InstitutionMatcher(registry.institutions, s.fuzzy_threshold)
         return self._matcher
 
@@ -224,6 +226,7 @@ class Assistant:
             "dimension": self.embedder.dimension,
             "index_path": str(self.index.folder),
             "chroma_url": self.settings.index.chroma_url,
+            "database": "postgresql" if self.index.database is not None else "sqlite",
             "documents": len(m.documents()),
             "chunks": m.count_chunks(),
             "vectors": self.index.store.count(),

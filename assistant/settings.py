@@ -43,6 +43,11 @@ class IndexSettings(BaseModel):
         None, description="URL of a Chroma server (http://host:port); unset = embedded store."
     )
     collection: str = Field("coopguide", description="Chroma collection name (≥ 3 characters).")
+    database_url: str | None = Field(
+        None,
+        description="PostgreSQL URL (postgresql://…) for manifest, keyword indexes, feedback, imported lists and "
+        "rate limits shared by several instances; unset = SQLite files in index.path.",
+    )
 
 
 class IngestSettings(BaseModel):

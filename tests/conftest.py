@@ -69,3 +69,14 @@ def full(tmp_path_factory, embedder):
     assert not report.failed
     yield assistant
     assistant.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A throwaway PostgreSQL cluster on 127.0.0.1 (Debian's postgresql-15; .ci/run installs it)."""
+    from assistant.evaluation.pg import available, throwaway_postgres
+
+    if not available():
+        pytest.fail("PostgreSQL binaries (initdb, pg_ctl) are missing: apt-get install postgresql-15")
+    with throwaway_postgres() as url:
+        yield url

@@ -147,10 +147,10 @@ def _in_networks(ip: str | None, networks: list[str]) -> bool:
 class Gate:
     """Identifies the caller of every front end: key header, login cookie, proxy user, or anonymous."""
 
-    def __init__(self, settings: ServerSettings, signer: Signer):
+    def __init__(self, settings: ServerSettings, signer: Signer, failures=None):
         self.settings, self.signer = settings, signer
         self._keys: dict[str, ApiKey] = {k.digest(): k for k in settings.api_keys}
-        self.failures = RateLimiter(settings.failed_keys_per_minute)
+        self.failures = failures or RateLimiter(settings.failed_keys_per_minute)
 
     def client_ip(self, headers: Mapping[str, str], peer: str | None) -> str:
         """The peer address; X-Forwarded-For is believed only from a configured trusted proxy."""

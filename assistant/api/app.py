@@ -17,7 +17,7 @@ from assistant.api.access import AccessDenied, Gate, RateLimiter, Signer, WorkLi
 from assistant.api.guards import BodyLimit, GateMiddleware, SecurityHeaders
 from assistant.api.routes import ROUTERS
 from assistant.settings import ServerSettings
-from assistant.store.feedback import FeedbackStore
+from assistant.store.feedback import FeedbackStore, open_feedback
 from assistant.store.index import IndexNotBuilt
 
 
@@ -25,10 +25,15 @@ def error_response(status: int, message: str, headers: dict[str, str] | None = N
     return JSONResponse({"error": {"status": status, "message": message}}, status_code=status, headers=headers)
 
 
-def server_secret(settings: ServerSettings, folder: Path) -> bytes:
-    """The configured secret, or a random one kept (0600) beside the index so restarts keep sessions."""
+def server_secret(settings: ServerSettings, folder: Path, database=None) -> bytes:
+    """The configured secret, or a random one kept (0600) beside the index so restarts keep sessions — in
+    PostgreSQL when instances share it, so a cookie or answer id from one instance is valid on the others."""
     if settings.secret:
         return settings.secret.encode()
+    if database is not None:
+        database.execute("INSERT INTO meta VALUES ('server_secret', %s) ON CONFLICT (key) DO NOTHING",
+                         (secrets.token_hex(32),))  # fmt: skip
+        return database.execute("SELECT value FROM meta WHERE key = 'server_secret'")[0][0].encode()
     path = folder / "server.secret"
     if not path.exists():
         folder.mkdir(parents=True, exist_ok=True)
@@ -38,16 +43,27 @@ def server_secret(settings: ServerSettings, folder: Path) -> bytes:
     return path.read_text().strip().encode()
 
 
+def limiters(settings: ServerSettings, database) -> tuple:
+    """(requests, wrong keys): counted in this process, or across instances in PostgreSQL."""
+    if database is None:
+        return RateLimiter(settings.rate_limit_per_minute), RateLimiter(settings.failed_keys_per_minute)
+    from assistant.api.shared_limits import PgRateLimiter
+
+    return (PgRateLimiter(database, settings.rate_limit_per_minute),
+            PgRateLimiter(database, settings.failed_keys_per_minute, prefix="fail"))  # fmt: skip
+
+
 def create_app(assistant, feedback: FeedbackStore | None = None) -> FastAPI:
     """The API under /api and /v1, the login page, the widget; every request passes the gate first."""
     settings = assistant.settings.server
     app = FastAPI(title="coopguide", version="0.1.0", description="Cited answers on cooperating safely.")
-    signer = Signer(server_secret(settings, assistant.index.folder))
+    database = assistant.index.database  # shared state of several instances, when configured
+    signer = Signer(server_secret(settings, assistant.index.folder, database))
     app.state.assistant = assistant
-    app.state.feedback = feedback or FeedbackStore(assistant.index.folder / "feedback.sqlite")
-    app.state.limiter = RateLimiter(settings.rate_limit_per_minute)
+    app.state.feedback = feedback or open_feedback(assistant.index.folder, database)
+    app.state.limiter, failures = limiters(settings, database)
     app.state.work = WorkLimiter(settings.max_concurrent, settings.busy_timeout_s)
-    app.state.gate = Gate(settings, signer)
+    app.state.gate = Gate(settings, signer, failures)
     app.state.signer = signer
     # Added last = outermost: headers on every response, the body limit, CORS (preflights need no key),
     # then the gate.

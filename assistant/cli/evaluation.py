@@ -35,7 +35,12 @@ def cmd_bench(args) -> int:
     from assistant.evaluation import run_bench, write_bench
 
     files = sorted(QUESTIONS.glob("*.jsonl"))
-    result = run_bench(assistant_for(args), args.sizes, args.clients, args.per_client, args.questions, files, log=info)
+    shared = None
+    if args.shared:
+        shared = {"sizes": args.shared_sizes, "clients": args.shared_clients, "per_client": args.per_client,
+                  "database_url": args.database_url, "skip": args.skip}  # fmt: skip
+    result = run_bench(assistant_for(args), args.sizes, args.clients, args.per_client, args.questions, files,
+                       log=info, skip=args.skip, shared=shared)  # fmt: skip
     print(write_bench(result, Path(args.out)).read_text(encoding="utf-8"))
     return EXIT_OK
 
@@ -48,9 +53,14 @@ def register(sub) -> None:
     p.add_argument("--systems", nargs="+", choices=["coopguide", "langchain", "bm25"], default=None)
     p.set_defaults(func=cmd_eval)
     p = sub.add_parser("bench", help="latency, throughput and memory figures on this machine")
-    p.add_argument("--sizes", nargs="+", type=int, default=[1000, 10000, 100000])
+    p.add_argument("--sizes", nargs="*", type=int, default=[1000, 10000, 100000])
     p.add_argument("--clients", nargs="*", type=int, default=[1, 10, 50])
     p.add_argument("--per-client", type=int, default=20, help="questions per concurrent client")
     p.add_argument("--questions", type=int, default=60, help="questions per index size")
     p.add_argument("--out", default="evaluation/reports")
+    p.add_argument("--skip", nargs="*", default=[], choices=["ingest"], help="leave out the ingest measurement")
+    p.add_argument("--shared", action="store_true", help="also SQLite vs PostgreSQL and one vs two instances")
+    p.add_argument("--shared-sizes", nargs="*", type=int, default=[10000, 100000])
+    p.add_argument("--shared-clients", type=int, default=50, help="clients for one vs two instances (0: skip)")
+    p.add_argument("--database-url", default=None, help="PostgreSQL for --shared (default: a throwaway cluster)")
     p.set_defaults(func=cmd_bench)

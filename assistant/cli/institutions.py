@@ -8,11 +8,20 @@ from pathlib import Path
 from assistant.cli.common import EXIT_OK, settings
 
 
+def database():
+    from assistant.store.database import open_database
+
+    url = settings().index.database_url
+    return open_database(url) if url else None
+
+
 def matcher():
     from assistant.screening import InstitutionMatcher, InstitutionRegistry
+    from assistant.store.lists import PgListStore
 
-    s = settings().institutions
-    registry = InstitutionRegistry.load(s.register_file, s.imported_dir, s.use_tracker)
+    s, db = settings().institutions, database()
+    lists = PgListStore(db).lists() if db is not None else None
+    registry = InstitutionRegistry.load(s.register_file, s.imported_dir, s.use_tracker, lists=lists)
     return InstitutionMatcher(registry.institutions, s.fuzzy_threshold)
 
 
@@ -31,8 +40,16 @@ def cmd_lookup(args) -> int:
 
 def cmd_import(args) -> int:
     from assistant.screening import import_list
+    from assistant.screening.importers import list_name, parse_list
+    from assistant.store.lists import PgListStore
 
-    out, count = import_list(Path(args.file), args.format, settings().institutions.imported_dir)
+    path, db = Path(args.file), database()
+    if db is not None:  # every instance reads the lists from PostgreSQL
+        entries = parse_list(path, args.format)
+        PgListStore(db).save(list_name(path, args.format), args.format, entries)
+        print(f"imported {len(entries)} entries from {args.file} into the database")
+        return EXIT_OK
+    out, count = import_list(path, args.format, settings().institutions.imported_dir)
     print(f"imported {count} entries from {args.file} into {out}")
     return EXIT_OK
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from assistant.cli import advisor, ask, evaluation, index, institutions, keys, serve
+from assistant.cli import advisor, ask, db, evaluation, index, institutions, keys, serve
 from assistant.cli.common import EXIT_NOT_READY, err
 
-GROUPS = [index, ask, serve, keys, evaluation, advisor, institutions]
+GROUPS = [index, ask, serve, keys, db, evaluation, advisor, institutions]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -17,9 +17,11 @@ def cmd_serve(args) -> int:
 
 
 def cmd_feedback_export(args) -> int:
-    from assistant.store.feedback import FeedbackStore
+    from assistant.store.database import open_database
+    from assistant.store.feedback import open_feedback
 
-    store = FeedbackStore(settings().index.path / "feedback.sqlite")
+    index = settings().index
+    store = open_feedback(index.path, open_database(index.database_url) if index.database_url else None)
     sys.stdout.write(store.export_csv())
     return EXIT_OK
 

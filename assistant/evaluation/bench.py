@@ -12,6 +12,7 @@ import random
 import resource
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -33,15 +34,17 @@ def percentiles(values: list[float]) -> dict[str, float]:
     return {f"p{p}": round(M.percentile(values, p), 1) for p in (50, 95, 99)}
 
 
-def synthetic_index(source, size: int, folder: Path, seed: int = 7) -> Index:
-    """An index of `size` chunks derived from the real index `source` (see module docstring)."""
+def dimension(index) -> int:
+    return int(index.store.model_info()["dimension"])
+
+
+def synthetic_batches(source, size: int, seed: int = 7) -> Iterator[tuple[dict, list, list]]:
+    """(document metadata, chunks, vectors) per synthetic document of 500 chunks (see module docstring)."""
     import numpy as np
 
     real = source.manifest.all_chunks()
     vectors = source.store.vectors([c.chunk_id for c in real])
     rng = np.random.default_rng(seed)
-    store = ChromaStore("bench", len(next(iter(vectors.values()))), path=folder / "chroma", collection="bench")
-    manifest = Manifest(folder / "manifest.sqlite")
     for start in range(0, size, 500):
         doc_id = f"synthetic-{start // 500:04d}"
         batch, vecs = [], []
@@ -52,8 +55,16 @@ def synthetic_index(source, size: int, folder: Path, seed: int = 7) -> Index:
                                  text=f"{base.text} (variant {i // len(real)})"))  # fmt: skip
             v = np.asarray(vectors[base.chunk_id]) + rng.normal(0, 0.02, len(vectors[base.chunk_id]))
             vecs.append((v / np.linalg.norm(v)).tolist())
+        yield {**batch[0].meta, "source_path": doc_id, "content_hash": doc_id}, batch, vecs
+
+
+def synthetic_index(source, size: int, folder: Path, seed: int = 7) -> Index:
+    """An index of `size` chunks derived from the real index `source` (see module docstring)."""
+    store = ChromaStore("bench", dimension(source), path=folder / "chroma", collection="bench")
+    manifest = Manifest(folder / "manifest.sqlite")
+    for meta, batch, vecs in synthetic_batches(source, size, seed):
         store.add(batch, vecs)
-        manifest.commit_document({**batch[0].meta, "source_path": doc_id, "content_hash": doc_id}, batch)
+        manifest.commit_document(meta, batch)
     index = Index(folder=folder, store=store, manifest=manifest)
     index.build_keywords()
     return index
@@ -94,7 +105,7 @@ def _langchain_latency(bench, questions: list[str]) -> list[float]:
     return [baseline.run(Question(q, "en", q, "", False, [])).latency_ms for q in questions]
 
 
-def measure_ingest(assistant, corpus: Path, sample: int = 8) -> dict[str, Any]:
+def measure_ingest(assistant, corpus: Path, sample: int = 8, database_url: str | None = None) -> dict[str, Any]:
     """End-to-end ingest of a sample of the corpus into a fresh index, the embedder's raw speed, and
     the re-index time of the unchanged sample."""
     from assistant.ingest.chunking import chunk_document
@@ -109,7 +120,9 @@ def measure_ingest(assistant, corpus: Path, sample: int = 8) -> dict[str, Any]:
         for f in files:
             (Path(tmp) / "src").mkdir(exist_ok=True)
             (Path(tmp) / "src" / f.name).write_bytes(f.read_bytes())
-        settings = assistant.settings.index.model_copy(update={"path": Path(tmp) / "index", "chroma_url": None})
+        settings = assistant.settings.index.model_copy(
+            update={"path": Path(tmp) / "index", "chroma_url": None, "database_url": database_url}
+        )
         index = open_index(settings, assistant.embedder.model_id, assistant.embedder.dimension)
         first = ingest([Path(tmp) / "src"], index, assistant.embedder, assistant.settings.ingest)
         again = ingest([Path(tmp) / "src"], index, assistant.embedder, assistant.settings.ingest)

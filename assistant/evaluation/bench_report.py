@@ -9,31 +9,65 @@ from typing import Any
 
 from assistant.api.running import running_server
 from assistant.evaluation.bench import bench_questions, measure_ingest, measure_size
+from assistant.evaluation.bench_tables import clients_table, ingest_line, shared_blocks, size_table
 from assistant.evaluation.loadtest import run_clients
 
 
 def run_bench(assistant, sizes: list[int], clients: list[int], per_client: int, n_questions: int,
-              question_files: list[Path], log=print) -> dict[str, Any]:  # fmt: skip
+              question_files: list[Path], log=print, skip=(), shared=None) -> dict[str, Any]:  # fmt: skip
+    """Latency by size, ingest, concurrent clients; with `shared` also the shared-engine rows (bench_shared.py)."""
     questions = bench_questions(question_files, n_questions)
     result: dict[str, Any] = {"machine": f"{platform.machine()}, {_cpus()} CPU cores", "questions": len(questions),
                               "sizes": [], "concurrency": []}  # fmt: skip
-    log("ingest throughput …")
-    result["ingest"] = measure_ingest(assistant, assistant.settings.ingest.corpus[0])
+    if assistant.settings.ingest.corpus and "ingest" not in skip:
+        log("ingest throughput …")
+        result["ingest"] = measure_ingest(assistant, assistant.settings.ingest.corpus[0])
     for size in sizes:
         log(f"size {size} …")
         result["sizes"].append(measure_size(assistant, questions, size))
     if clients:
-        from assistant.api import create_app
-        from assistant.service import Assistant
-
-        settings = assistant.settings.model_copy(deep=True)
-        settings.server.rate_limit_per_minute = 10**9  # all clients share 127.0.0.1: measure, do not throttle
-        loaded = Assistant(settings=settings, embedder=assistant.embedder, index=assistant.index)
-        with running_server(create_app(loaded)) as base:
-            for n in clients:
-                log(f"{n} concurrent clients …")
-                result["concurrency"].append(run_clients(base, questions, n, per_client))
+        result["concurrency"] = _concurrency(assistant, questions, clients, per_client, log)
+    if shared is not None:
+        result["shared"] = run_shared(assistant, questions, shared, log)
     return result
+
+
+def _concurrency(assistant, questions, clients, per_client, log) -> list[dict]:
+    from assistant.api import create_app
+    from assistant.service import Assistant
+
+    settings = assistant.settings.model_copy(deep=True)
+    settings.server.rate_limit_per_minute = 10**9  # all clients share 127.0.0.1: measure, do not throttle
+    loaded = Assistant(settings=settings, embedder=assistant.embedder, index=assistant.index)
+    out = []
+    with running_server(create_app(loaded)) as base:
+        for n in clients:
+            log(f"{n} concurrent clients …")
+            out.append(run_clients(base, questions, n, per_client))
+    return out
+
+
+def run_shared(assistant, questions: list[str], options: dict, log=print) -> dict[str, Any]:
+    """SQLite vs PostgreSQL by size, ingest into both, one vs two instances (a throwaway cluster if no URL)."""
+    import contextlib
+
+    from assistant.evaluation import bench_shared as S
+    from assistant.evaluation.pg import throwaway_postgres
+
+    url = options.get("database_url")
+    with contextlib.nullcontext(url) if url else throwaway_postgres() as pg_url:
+        out: dict[str, Any] = {"sizes": []}
+        for size in options.get("sizes", []):
+            log(f"SQLite vs PostgreSQL at {size} chunks …")
+            out["sizes"].append(S.measure_backends(assistant, questions, size, pg_url))
+        if assistant.settings.ingest.corpus and "ingest" not in options.get("skip", []):
+            log("ingest into SQLite and PostgreSQL …")
+            out["ingest"] = S.measure_ingest_backends(assistant, pg_url)
+        if options.get("clients"):
+            log(f"one vs two instances under {options['clients']} clients …")
+            out["instances"] = S.measure_instances(assistant, questions, options["clients"], options["per_client"],
+                                                   pg_url)  # fmt: skip
+    return out
 
 
 def _cpus() -> int:
@@ -62,52 +96,29 @@ def latency_plot(result: dict[str, Any], folder: Path) -> None:
     plt.close(fig)
 
 
-def size_table(result: dict[str, Any]) -> str:
-    lines = [
-        "| chunks | embed p50/p95 | Chroma p50/p95 | floor p95 | search p50/p95/p99 | ask p50/p95/p99 "
-        "| ask p95 / floor | LangChain p95 | ask p95 / LangChain p95 | peak RSS MB |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
-    ]
-    for r in result["sizes"]:
-        e, c, s, a, lc = r["embed_ms"], r["chroma_ms"], r["search_ms"], r["ask_ms"], r["langchain_ms"]
-        lines.append(f"| {r['size']:,} | {e['p50']}/{e['p95']} | {c['p50']}/{c['p95']} | {r['floor_p95_ms']} | "
-                     f"{s['p50']}/{s['p95']}/{s['p99']} | {a['p50']}/{a['p95']}/{a['p99']} | "
-                     f"{r['ask_p95_over_floor']} | {lc['p95']} | {r['ask_p95_over_langchain_p95']} | "
-                     f"{r['peak_rss_mb']} |")  # fmt: skip
-    return "\n".join(lines)
-
-
 def write_bench(result: dict[str, Any], folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "bench.json").write_text(json.dumps(result, indent=1), encoding="utf-8")
-    latency_plot(result, folder)
-    ing = result["ingest"]
     blocks = [
         "# coopguide bench",
         f"Measured on {result['machine']} with `coopguide bench`; {result['questions']} questions per size. "
         "Synthetic chunks for the larger sizes copy real chunks' texts and take their vectors plus Gaussian "
         "noise (σ 0.02, re-normalised).",
-        "## Latency by index size (ms)",
     ]
-    blocks.append(size_table(result))
-    blocks += [
-        "Targets: ask p95 ≤ 2× the floor at 10k chunks; search p95 ≤ 100 ms at 100k chunks (search includes the "
-        "query embedding).",
-        "## Ingest",
-        f"End to end: {ing['files']} notes, {ing['sections']} sections, {ing['chunks']} chunks in {ing['seconds']} s = "
-        f"{ing['chunks_per_s']} chunks/s, {ing['sections_per_s']} sections (pages)/s; the embedder alone: "
-        f"{ing['embedder_raw_chunks_per_s']} chunks/s. Re-index of the unchanged notes: {ing['reindex_unchanged_s']} s "
-        f"= {ing['reindex_share'] * 100:.2f} % of the full build (target ≤ 5 %).",
-    ]
+    if result["sizes"]:
+        latency_plot(result, folder)
+        blocks += ["## Latency by index size (ms)", size_table(result),
+                   "Targets: ask p95 ≤ 2× the floor at 10k chunks; search p95 ≤ 100 ms at 100k chunks (search "
+                   "includes the query embedding).", "![latency](bench_latency.png)"]  # fmt: skip
+    if result.get("ingest"):
+        blocks += ["## Ingest", "End to end: " + ingest_line(result["ingest"])]
     if result["concurrency"]:
-        table = [
-            "| clients | requests | errors | p50 ms | p95 ms | throughput req/s |",
-            "| --- | --- | --- | --- | --- | --- |",
+        blocks += [
+            "## Concurrent clients against the real server (POST /api/ask)",
+            clients_table(result["concurrency"]),
         ]
-        table += [f"| {c['clients']} | {c['requests']} | {c['errors']} | {c['p50_ms']} | {c['p95_ms']} | "
-                  f"{c['throughput_rps']} |" for c in result["concurrency"]]  # fmt: skip
-        blocks += ["## Concurrent clients against the real server (POST /api/ask)", "\n".join(table)]
-    blocks.append("![latency](bench_latency.png)")
+    if result.get("shared"):
+        blocks += shared_blocks(result["shared"])
     path = folder / "bench.md"
     path.write_text("\n\n".join(blocks) + "\n", encoding="utf-8")
     return path

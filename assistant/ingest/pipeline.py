@@ -73,7 +73,13 @@ def index_document(index: Index, embedder: Embedder, doc: Document, settings: In
 def ingest(paths: list[Path], index: Index, embedder: Embedder, settings: IngestSettings, *,
            batch_size: int = 16, progress: bool = False, verbose: bool = False,
            log: Callable[[str], None] = print) -> IngestReport:  # fmt: skip
-    """Bring the index in line with the files under `paths`; bad files are reported, not fatal."""
+    """Bring the index in line with the files under `paths`; bad files are reported, not fatal. One ingest at a
+    time (the writer lock is held for the whole run, orphan collection included)."""
+    with index.ingest_lock():
+        return _ingest(paths, index, embedder, settings, batch_size, progress, verbose, log)
+
+
+def _ingest(paths, index, embedder, settings, batch_size, progress, verbose, log) -> IngestReport:
     started = time.perf_counter()
     report = IngestReport(orphans_collected=index.collect_orphans())
     files, report.failed = discover(paths)

@@ -72,18 +72,26 @@ def parse_misp_galaxy(text: str, origin: str) -> list[dict[str, Any]]:
     return out
 
 
-def import_list(path: Path, fmt: str, target_dir: Path) -> tuple[Path, int]:
-    """Parse `path` in format `fmt` and store it as JSON under `target_dir`; returns (file, entries)."""
+def parse_list(path: Path, fmt: str) -> list[dict[str, Any]]:
+    """The entries of the list in `path`, read in format `fmt` (ImportError_ for anything else)."""
     parsers = {"csl-csv": parse_csl_csv, "csl-json": parse_csl_json, "misp-galaxy": parse_misp_galaxy}
     if fmt not in parsers:
         raise ImportError_(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     try:
-        text = path.read_text(encoding="utf-8-sig")
-        entries = parsers[fmt](text, path.name)
+        return parsers[fmt](path.read_text(encoding="utf-8-sig"), path.name)
     except (UnicodeDecodeError, json.JSONDecodeError, KeyError, csv.Error) as exc:
         raise ImportError_(f"{path}: not valid {fmt}: {exc}") from exc
+
+
+def list_name(path: Path, fmt: str) -> str:
+    return f"{fmt}-{path.stem}"
+
+
+def import_list(path: Path, fmt: str, target_dir: Path) -> tuple[Path, int]:
+    """Parse `path` in format `fmt` and store it as JSON under `target_dir`; returns (file, entries)."""
+    entries = parse_list(path, fmt)
     target_dir.mkdir(parents=True, exist_ok=True)
-    out = target_dir / f"{fmt}-{path.stem}.json"
+    out = target_dir / f"{list_name(path, fmt)}.json"
     tmp = out.with_suffix(".tmp")
     tmp.write_text(json.dumps(entries, ensure_ascii=False, indent=1), encoding="utf-8")
     tmp.replace(out)

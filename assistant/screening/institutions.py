@@ -140,20 +140,21 @@ def load_register(path: Path) -> list[Institution]:
     ]
 
 
+def imported_lists(folder: Path) -> list[tuple[str, list[dict[str, Any]]]]:
+    """(name, entries) of every list imported into `folder` (the single-machine default)."""
+    return [(p.stem, json.loads(p.read_text(encoding="utf-8"))) for p in sorted(folder.glob("*.json"))
+            if folder.is_dir()]  # fmt: skip
+
+
+def from_lists(lists: list[tuple[str, list[dict[str, Any]]]]) -> list[Institution]:
+    """Institutions from imported lists (entries as `importers` writes them)."""
+    return [Institution(name=e["name"], aliases=tuple(e.get("aliases", ())), country=e.get("country"),
+                        flags=tuple(Flag(**f) for f in e.get("flags", ())), origin=f"import:{name}")
+            for name, entries in lists for e in entries]  # fmt: skip
+
+
 def load_imported(folder: Path) -> list[Institution]:
-    out = []
-    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
-        for e in json.loads(path.read_text(encoding="utf-8")):
-            out.append(
-                Institution(
-                    name=e["name"],
-                    aliases=tuple(e.get("aliases", ())),
-                    country=e.get("country"),
-                    flags=tuple(Flag(**f) for f in e.get("flags", ())),
-                    origin=f"import:{path.stem}",
-                )
-            )
-    return out
+    return from_lists(imported_lists(folder))
 
 
 def merge(base: list[Institution], extra: list[Institution]) -> list[Institution]:
@@ -184,10 +185,14 @@ class InstitutionRegistry:
     institutions: list[Institution] = field(default_factory=list)
 
     @classmethod
-    def load(cls, register: Path | None, imported: Path | None, tracker: bool = True) -> InstitutionRegistry:
+    def load(cls, register: Path | None, imported: Path | None, tracker: bool = True,
+             lists: list[tuple[str, list[dict[str, Any]]]] | None = None) -> InstitutionRegistry:  # fmt: skip
+        """Tracker, register and imported lists — from `imported` (a folder) or `lists` (e.g. from PostgreSQL)."""
         items = load_tracker() if tracker else []
         if register and register.is_file():
             items = merge(items, load_register(register))
-        if imported:
+        if lists is not None:
+            items = merge(items, from_lists(lists))
+        elif imported:
             items = merge(items, load_imported(imported))
         return cls(items)

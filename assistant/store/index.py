@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
-import re
-import threading
+import contextlib
+import fcntl
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.settings import IndexSettings
+from assistant.store.keyword_sets import FileKeywordStore, KeywordSets
 from assistant.store.keywords import BM25Index
 from assistant.store.manifest import Manifest
 from assistant.store.vectors import ChromaStore, IndexModelMismatch, VectorStore
@@ -18,18 +19,22 @@ class IndexNotBuilt(RuntimeError):
     """No documents are indexed yet."""
 
 
+class IngestRunning(RuntimeError):
+    """Another ingest holds the writer lock."""
+
+
 @dataclass
 class Index:
     folder: Path
     store: VectorStore
     manifest: Manifest
-    _keywords: dict[str, BM25Index] = field(default_factory=dict, repr=False)
-    _keyword_generation: int = field(default=-1, repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    keyword_store: object | None = None  # FileKeywordStore (default) or PgKeywordStore
+    database: object | None = field(default=None, repr=False)  # the PostgreSQL pool, when configured
+    _keywords: KeywordSets | None = field(default=None, repr=False)
 
-    @property
-    def keyword_dir(self) -> Path:
-        return self.folder / "keyword"
+    def __post_init__(self) -> None:
+        self.keyword_store = self.keyword_store or FileKeywordStore(self.folder / "keyword")
+        self._keywords = KeywordSets(self.keyword_store, self.manifest)
 
     def keywords(self, visibility: str = "public") -> BM25Index:
         """The BM25 index over the chunks of one visibility for the current manifest generation.
@@ -37,40 +42,35 @@ class Index:
         One index per visibility, so a caller's keyword scores (IDF, normalisation) are computed only over
         documents that caller may see: hidden text never shifts public rankings.
         """
-        generation = self.manifest.generation()
-        with self._lock:
-            if generation != self._keyword_generation:
-                self._keywords, self._keyword_generation = {}, generation
-            if visibility not in self._keywords:
-                index = BM25Index.load(self._keyword_folder(visibility), generation)
-                self._keywords[visibility] = index if index is not None else self._build(visibility, generation)
-            return self._keywords[visibility]
+        return self._keywords.get(visibility)
 
     def build_keywords(self) -> None:
-        """Build and persist the keyword index of every visibility for the new generation (after ingest)."""
-        generation = self.manifest.generation()
-        groups = self._chunks_by_visibility()
-        built = {v: self._save(BM25Index.build(chunks), v, generation) for v, chunks in groups.items()}
-        with self._lock:
-            self._keywords, self._keyword_generation = built, generation
+        """Build and publish the keyword index of every visibility for the new generation (after ingest)."""
+        self._keywords.build()
 
-    def _chunks_by_visibility(self) -> dict[str, list]:
-        groups: dict[str, list] = {"public": []}
-        for chunk in self.manifest.all_chunks():
-            groups.setdefault(chunk.meta.get("visibility") or "public", []).append(chunk)
-        return groups
+    @property
+    def keyword_swap_ms(self) -> float | None:
+        return self._keywords.last_swap_ms
 
-    def _keyword_folder(self, visibility: str) -> Path:
-        digest = hashlib.sha1(visibility.encode()).hexdigest()[:8]
-        return self.keyword_dir / f"{re.sub(r'[^a-z0-9]+', '-', visibility.lower())[:40]}-{digest}"
+    @property
+    def keyword_generation(self) -> int | None:
+        return self._keywords.ready_generation
 
-    def _save(self, index: BM25Index, visibility: str, generation: int) -> BM25Index:
-        index.save(self._keyword_folder(visibility), generation)
-        return index
-
-    def _build(self, visibility: str, generation: int) -> BM25Index:
-        chunks = self._chunks_by_visibility().get(visibility, [])
-        return self._save(BM25Index.build(chunks), visibility, generation)
+    @contextlib.contextmanager
+    def ingest_lock(self) -> Iterator[None]:
+        """One writer at a time: a PostgreSQL advisory lock across machines, else a lock file beside the index."""
+        if self.database is not None:
+            with self.database.exclusive() as free:
+                if not free:
+                    raise IngestRunning("another ingest is running")
+                yield
+            return
+        with (self.folder / "ingest.lock").open("w") as fh:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError as exc:
+                raise IngestRunning("another ingest is running") from exc
+            yield
 
     def collect_orphans(self) -> int:
         """Delete vectors the manifest does not know (left by an interrupted ingest)."""
@@ -91,7 +91,16 @@ def open_index(settings: IndexSettings, model_id: str, dimension: int, *, rebuil
     """
     folder = settings.path
     folder.mkdir(parents=True, exist_ok=True)
-    manifest = Manifest(folder / "manifest.sqlite")
+    database, keyword_store = None, None
+    if settings.database_url:  # several instances: manifest and keyword indexes in PostgreSQL
+        from assistant.store.database import open_database
+        from assistant.store.keyword_sets import PgKeywordStore
+        from assistant.store.pg_manifest import PgManifest
+
+        database = open_database(settings.database_url)
+        manifest, keyword_store = PgManifest(database), PgKeywordStore(database)
+    else:
+        manifest = Manifest(folder / "manifest.sqlite")
     recorded = manifest.get("model_id")
     chroma_kwargs = {"url": settings.chroma_url} if settings.chroma_url else {"path": folder / "chroma"}
     try:
@@ -105,6 +114,7 @@ def open_index(settings: IndexSettings, model_id: str, dimension: int, *, rebuil
         log(f"embedding model changed ({exc}); rebuilding the whole index")
         store = ChromaStore(model_id, dimension, collection=settings.collection, fresh=True, **chroma_kwargs)
         manifest.clear()
-    manifest.set("model_id", model_id)
-    manifest.set("dimension", str(dimension))
-    return Index(folder=folder, store=store, manifest=manifest)
+    if recorded != model_id:
+        manifest.set("model_id", model_id)
+        manifest.set("dimension", str(dimension))
+    return Index(folder=folder, store=store, manifest=manifest, keyword_store=keyword_store, database=database)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
+import tarfile
+import tempfile
 from pathlib import Path
 from typing import Protocol
 
@@ -56,6 +59,13 @@ class BM25Index:
         tmp.rename(folder)
         shutil.rmtree(old, ignore_errors=True)
 
+    @staticmethod
+    def saved_generation(folder: Path) -> int | None:
+        try:
+            return int(json.loads((folder / "ids.json").read_text())["generation"])
+        except (OSError, ValueError, KeyError):
+            return None
+
     @classmethod
     def load(cls, folder: Path, generation: int) -> BM25Index | None:
         """The saved index if it matches the manifest generation, else None."""
@@ -70,3 +80,21 @@ class BM25Index:
         if not saved["ids"]:
             return cls([], None)
         return cls(saved["ids"], bm25s.BM25.load(str(folder / "bm25")))
+
+    def to_bytes(self) -> bytes:
+        """The saved index as one tar archive (for a database column)."""
+        with tempfile.TemporaryDirectory() as tmp:
+            self.save(Path(tmp) / "index", generation=0)
+            buffer = io.BytesIO()
+            with tarfile.open(fileobj=buffer, mode="w") as tar:
+                tar.add(Path(tmp) / "index", arcname="index")
+            return buffer.getvalue()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> BM25Index:
+        with tempfile.TemporaryDirectory() as tmp:
+            with tarfile.open(fileobj=io.BytesIO(data), mode="r") as tar:
+                tar.extractall(tmp, filter="data")
+            index = cls.load(Path(tmp) / "index", generation=0)
+        assert index is not None
+        return index

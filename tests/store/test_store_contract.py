@@ -2,9 +2,9 @@
 
 import pytest
 
+from assistant.evaluation.chroma_server import start_chroma
 from assistant.store.vectors import ChromaStore, IndexModelMismatch, MemoryStore
 from assistant.types import Chunk
-from tests.chroma_server import start_chroma
 
 DIM = 4
 

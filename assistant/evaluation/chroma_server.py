@@ -1,4 +1,4 @@
-"""Start a real `chroma run` server on 127.0.0.1 for client/server tests."""
+"""Start a real `chroma run` server on 127.0.0.1 (client/server tests and the shared-engine bench)."""
 
 from __future__ import annotations
 
