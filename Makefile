@@ -28,9 +28,11 @@ llm: install
 	$(PY) -m pip install --quiet --disable-pip-version-check "$$(ls $(WHEELS)/llama_cpp_python-0.3.36-*.whl)[server]"
 	$(BIN)/coopguide models fetch --llm
 
-# Incremental: unchanged notes cost nothing, so this also refreshes a stale index.
+# Incremental: unchanged notes cost nothing, so this also refreshes a stale index. A terminal shows a
+# progress bar with the time left; CI passes INGEST_FLAGS=--quiet.
+INGEST_FLAGS ?=
 index: models
-	$(BIN)/coopguide ingest --quiet
+	$(BIN)/coopguide ingest $(INGEST_FLAGS)
 
 run: index
 	$(BIN)/coopguide serve

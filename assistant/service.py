@@ -12,6 +12,7 @@ from assistant.advisor.assessment import load_tables, table_texts
 from assistant.advisor.points import PointCiter
 from assistant.answer.engine import AnswerEngine
 from assistant.ingest.pipeline import IngestReport, ingest
+from assistant.ingest.progress import describe as describe_progress
 from assistant.retrieve.followup import expand_question
 from assistant.retrieve.retrieval import Filters, Retriever
 from assistant.screening.block import screening_block
@@ -220,21 +221,19 @@ class Assistant:
         )
 
     def status(self) -> dict[str, Any]:
-        m = self.index.manifest
-        return {
+        return status_of(self.index, self.settings.index.chroma_url) | {
             "model_id": self.embedder.model_id,
             "dimension": self.embedder.dimension,
-            "index_path": str(self.index.folder),
-            "chroma_url": self.settings.index.chroma_url,
-            "database": "postgresql" if self.index.database is not None else "sqlite",
-            "documents": len(m.documents()),
-            "chunks": m.count_chunks(),
-            "vectors": self.index.store.count(),
-            "generation": m.generation(),
         }
 
     def close(self) -> None:
         self.index.manifest.close()
+
+
+def status_of(index: Index, chroma_url: str | None) -> dict[str, Any]:
+    facts = index.facts()
+    progress = describe_progress(facts.pop("ingest_progress"))
+    return facts | {"chroma_url": chroma_url, "ingest": progress or "idle"}
 
 
 def build_assistant(settings: Settings, *, embedder: Embedder | None = None, fetch: bool = False,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
 
@@ -117,15 +118,20 @@ PDF_PAGES = [
 ]
 
 
-def write_pdf(path: Path, pages: list[str], encrypt: str | None = None) -> None:
+def write_pdf(path: Path, pages: list[str], encrypt: str | None = None, unicode_font: bool = False) -> None:
+    """Pages wrapped at 80 characters; a newline in a page's text forces a line break. `unicode_font` embeds
+    Bitstream Vera (shipped with reportlab) for glyphs the standard fonts lack, such as the ligatures ﬁ ﬂ."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
 
     c = canvas.Canvas(str(path), pagesize=A4)
     c.setTitle("Leitfaden Partnerprüfung")
+    font = _vera() if unicode_font else None
     for text in pages:
         y = 800
-        for line in textwrap.wrap(text, 80):
+        if font:
+            c.setFont(font, 12)
+        for line in (wrapped for part in text.split("\n") for wrapped in textwrap.wrap(part, 80)):
             c.drawString(50, y, line)
             y -= 14
         c.showPage()
@@ -137,6 +143,26 @@ def write_pdf(path: Path, pages: list[str], encrypt: str | None = None) -> None:
         writer.encrypt(user_password=encrypt, owner_password=encrypt + "-owner")
         with path.open("wb") as fh:
             writer.write(fh)
+
+
+def misplaced_xref_pdf(path: Path) -> None:
+    """Every xref offset three bytes off: pypdf logs "Ignoring wrong pointing object", finds the objects
+    by scanning, and reads the file."""
+    write_pdf(path, PDF_PAGES)
+    data = path.read_bytes()
+    start = data.rindex(b"\nxref")
+    table = re.sub(rb"(\d{10}) 00000 n", lambda m: b"%010d 00000 n" % (int(m.group(1)) + 3), data[start:])
+    path.write_bytes(data[:start] + table)
+
+
+def _vera() -> str:
+    import reportlab
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    if "Vera" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont("Vera", str(Path(reportlab.__file__).parent / "fonts" / "Vera.ttf")))
+    return "Vera"
 
 
 def write_docx(path: Path) -> None:

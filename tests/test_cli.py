@@ -9,6 +9,7 @@ import pytest
 from assistant.api.schema import ANSWER_SCHEMA, SEARCH_SCHEMA
 from assistant.cli import main
 from tests.conftest import MODELS_DIR
+from tests.corpus_factory import misplaced_xref_pdf
 
 
 @pytest.fixture
@@ -35,10 +36,15 @@ def test_usage_error_exit_code(capsys):
 
 def test_ingest_search_ask_contract(workdir, capsys):
     (workdir / "corpus" / "broken.pdf").write_bytes(b"%PDF-1.7\n\x00\x01 truncated")
+    misplaced_xref_pdf(workdir / "corpus" / "repaired.pdf")  # readable, but pypdf repairs it
     assert main(["ingest", "--quiet"]) == 1  # one file failed: non-zero, the rest ingested
     captured = capsys.readouterr()
     assert "broken.pdf: corrupt PDF" in captured.err
-    assert "ingested 8, unchanged 0, removed 0, failed 1" in captured.out
+    assert "ingested 9, unchanged 0, removed 0, failed 1" in captured.out
+    # pypdf's repair notes: in the ingest log under the file's name, one pointer on the terminal
+    log = (workdir / "index" / "ingest.log").read_text(encoding="utf-8")
+    assert "repaired.pdf: pypdf: Ignoring wrong pointing object" in log
+    assert "pypdf" not in captured.err and "note(s) from the file readers" in captured.err
 
     assert main(["search", "Art. 4 catch-all", "--json", "--k", "3"]) == 0
     data = json.loads(capsys.readouterr().out)

@@ -2,10 +2,41 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 from pathlib import Path
 
 from assistant.cli.common import EXIT_FAILED_FILES, EXIT_OK, assistant_for, err, info, settings
+
+
+@contextlib.contextmanager
+def _ingest_log(folder: Path, verbose: bool):
+    """Notes from the readers (e.g. pypdf's repairs, by file) go to index/ingest.log, not into the progress
+    bar; --verbose also shows them on the terminal. Yields a counter of the records written."""
+
+    class Counter(logging.Handler):
+        count = 0
+
+        def emit(self, record):
+            self.count += 1
+
+    folder.mkdir(parents=True, exist_ok=True)
+    logger = logging.getLogger("assistant")
+    to_file = logging.FileHandler(folder / "ingest.log", encoding="utf-8")
+    to_file.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    counter = Counter()
+    handlers = [to_file, counter] + ([logging.StreamHandler()] if verbose else [])
+    level, logger.level = logger.level, logging.INFO
+    for handler in handlers:
+        logger.addHandler(handler)
+    try:
+        yield counter
+    finally:
+        for handler in handlers:
+            logger.removeHandler(handler)
+        to_file.close()
+        logger.setLevel(level)
 
 
 def cmd_ingest(args) -> int:
@@ -13,17 +44,24 @@ def cmd_ingest(args) -> int:
     if args.rebuild:
         assistant.index.manifest.clear()
         assistant.index.collect_orphans()
-    report = assistant.ingest([Path(p) for p in args.paths] or None, progress=not args.quiet,
-                              verbose=args.verbose, log=info)  # fmt: skip
+    with _ingest_log(assistant.index.folder, args.verbose) as notes:
+        report = assistant.ingest([Path(p) for p in args.paths] or None, progress=not args.quiet,
+                                  verbose=args.verbose, log=info)  # fmt: skip
     for path, reason in report.failed:
         err(f"{path}: {reason}")
     if not args.quiet or report.failed:
         print(report.summary())
+    if notes.count and not args.verbose:
+        info(f"{notes.count} note(s) from the file readers (e.g. PDF repairs): {assistant.index.folder / 'ingest.log'}")
     return EXIT_FAILED_FILES if report.failed else EXIT_OK
 
 
 def cmd_status(args) -> int:
-    status = assistant_for(args).status()
+    from assistant.service import status_of
+    from assistant.store.index import peek_index
+
+    config = settings().index  # no embedding model needed: fast, also while an ingest runs
+    status = status_of(peek_index(config), config.chroma_url)
     print(json.dumps(status, indent=2) if args.json else "\n".join(f"{k}: {v}" for k, v in status.items()))
     return EXIT_OK
 

@@ -22,6 +22,7 @@ from assistant.ingest.metadata import (
     topics_of,
     visibility_of,
 )
+from assistant.ingest.pdftext import clean_pdf_text, pypdf_messages_logged
 from assistant.text.language import detect_language
 from assistant.types import Document, Section
 
@@ -117,16 +118,18 @@ def markdown_sections(body: str) -> tuple[str | None, list[tuple[tuple[str, ...]
     return title, out
 
 
-def load_pdf(data: bytes) -> tuple[dict[str, Any], list[tuple[tuple[str, ...], str, int]]]:
+def load_pdf(data: bytes, name: str = "PDF") -> tuple[dict[str, Any], list[tuple[tuple[str, ...], str, int]]]:
+    """Pages as sections; what pypdf says about the file is logged under `name` (the path), not printed."""
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
     try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise LoadError("encrypted PDF (a password is required)")
-        pages = [(page.extract_text() or "") for page in reader.pages]
-        info = reader.metadata or {}
+        with pypdf_messages_logged(name):
+            reader = PdfReader(io.BytesIO(data))
+            if reader.is_encrypted and not reader.decrypt(""):
+                raise LoadError("encrypted PDF (a password is required)")
+            pages = [clean_pdf_text(page.extract_text() or "") for page in reader.pages]
+            info = reader.metadata or {}
     except LoadError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
@@ -140,7 +143,6 @@ def load_pdf(data: bytes) -> tuple[dict[str, Any], list[tuple[tuple[str, ...], s
     if not any(p.strip() for p in pages):
         raise LoadError(f"no extractable text in {len(pages)} page(s) (scanned? run OCR first)")
     meta = {"title": info.get("/Title")} if info.get("/Title") else {}
-    pages = [re.sub(r"(\w)-\n(\w)", r"\1\2", p) for p in pages]  # undo hyphenation at line ends
     sections = [((f"Page {i}",), text.strip(), i) for i, text in enumerate(pages, 1) if text.strip()]
     return meta, sections
 
@@ -191,11 +193,11 @@ def load_html(text: str) -> tuple[dict[str, Any], list[tuple[tuple[str, ...], st
     return meta, sections
 
 
-def read_sections(data: bytes, suffix: str) -> tuple[dict[str, Any], list[Section]]:
-    """Parse bytes into (metadata, sections) with the loader the content calls for."""
+def read_sections(data: bytes, suffix: str, name: str = "") -> tuple[dict[str, Any], list[Section]]:
+    """Parse bytes into (metadata, sections) with the loader the content calls for; `name` labels log lines."""
     kind = sniff_kind(data, suffix)
     if kind == "pdf":
-        meta, pages = load_pdf(data)
+        meta, pages = load_pdf(data, name or "PDF")
         return meta, [Section(text=t, path=p, page=n) for p, t, n in pages]
     if kind == "docx":
         meta, parts = load_docx(data)
@@ -223,7 +225,7 @@ def load_document(path: Path, max_bytes: int, *, default_visibility: str = "publ
     if size > max_bytes:
         raise LoadError(f"file is {size / 1e6:.1f} MB, over the limit of {max_bytes / 1e6:.1f} MB")
     data = path.read_bytes()
-    meta, sections = read_sections(data, path.suffix.lower())
+    meta, sections = read_sections(data, path.suffix.lower(), str(path))
     meta = {**meta, **sidecar_meta(path)}
     check_keys(meta)
     visibility = visibility_of(meta, default_visibility, groups)

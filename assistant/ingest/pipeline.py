@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -10,6 +9,7 @@ from pathlib import Path
 
 from assistant.ingest.chunking import chunk_document
 from assistant.ingest.loaders import LoadError, load_document
+from assistant.ingest.progress import IngestProgress
 from assistant.settings import IngestSettings
 from assistant.store.embedding import Embedder, embedding_text
 from assistant.store.index import Index
@@ -55,9 +55,11 @@ def _under(path: str, roots: list[Path]) -> bool:
 
 
 def index_document(index: Index, embedder: Embedder, doc: Document, settings: IngestSettings,
-                   batch_size: int = 16, log: Callable[[str], None] | None = None) -> int:  # fmt: skip
-    """Embed and write vectors batch by batch, then commit; old vectors go after the commit."""
-    chunks = chunk_document(doc, settings.chunk_chars, settings.chunk_overlap_sentences)
+                   batch_size: int = 16, log: Callable[[str], None] | None = None, chunks: list | None = None,
+                   on_batch: Callable[[int], None] | None = None) -> int:  # fmt: skip
+    """Embed and store one document's chunks, then commit it (the commit point), then drop its old vectors."""
+    chunks = chunks if chunks is not None else chunk_document(doc, settings.chunk_chars,
+                                                              settings.chunk_overlap_sentences)  # fmt: skip
     old_ids = index.manifest.chunk_ids(doc.doc_id)
     for i in range(0, len(chunks), batch_size):
         batch = chunks[i : i + batch_size]
@@ -65,6 +67,8 @@ def index_document(index: Index, embedder: Embedder, doc: Document, settings: In
         index.store.add(batch, vectors)
         if log:
             log(f"vectors written: {doc.doc_id} {i + len(batch)}/{len(chunks)}")
+        if on_batch:
+            on_batch(len(batch))
     index.manifest.commit_document(doc.metadata(), chunks)  # the commit point
     index.store.delete(sorted(old_ids - {c.chunk_id for c in chunks}))
     return len(chunks)
@@ -84,21 +88,39 @@ def _ingest(paths, index, embedder, settings, batch_size, progress, verbose, log
     report = IngestReport(orphans_collected=index.collect_orphans())
     files, report.failed = discover(paths)
     known = index.manifest.documents()
-    seen: dict[str, str] = {}
-    failed_paths = set()
-    iterator = files
-    if progress and sys.stderr.isatty():
-        from tqdm import tqdm
+    todo, seen, failed_paths = _load_changed(files, known, settings, report)
+    bar = IngestProgress(index.manifest, sum(len(chunks) for _, chunks in todo), len(todo), show=progress, log=log)
+    try:
+        for doc, chunks in todo:
+            if verbose:
+                log(f"{doc.doc_id}: visibility {doc.visibility}")
+            report.chunks_embedded += index_document(index, embedder, doc, settings, batch_size,
+                                                     log if verbose else None, chunks, bar.advance)  # fmt: skip
+            report.ingested.append(doc.doc_id)
+    except BaseException:
+        bar.close("interrupted")
+        raise
+    bar.close()
+    for doc_id, (source_path, _) in known.items():
+        if doc_id not in seen and source_path not in failed_paths and _under(source_path, paths):
+            stale = sorted(index.manifest.chunk_ids(doc_id))
+            index.manifest.remove_document(doc_id)  # first: a crash here leaves only orphans
+            index.store.delete(stale)
+            report.removed.append(doc_id)
+    index.build_keywords()  # rebuild and persist the keyword indexes for the new generation
+    report.seconds = time.perf_counter() - started
+    return report
 
-        iterator = tqdm(files, desc="ingest", unit="file")
-    for path in iterator:
+
+def _load_changed(files, known, settings, report) -> tuple[list, dict[str, str], set[str]]:
+    """Load every file; bad ones go to the report, unchanged ones are skipped; the rest is chunked, so the
+    progress bar knows the number of chunks to embed before the first one is."""
+    todo, seen, failed_paths = [], {}, set()
+    for path in files:
         try:
-            doc = load_document(
-                path,
-                int(settings.max_file_mb * 1_000_000),
-                default_visibility=settings.default_visibility,
-                groups=tuple(settings.visibility_groups),
-            )
+            doc = load_document(path, int(settings.max_file_mb * 1_000_000),
+                                default_visibility=settings.default_visibility,
+                                groups=tuple(settings.visibility_groups))  # fmt: skip
             if doc.doc_id in seen:
                 raise LoadError(f"duplicate document id {doc.doc_id!r} (also {seen[doc.doc_id]})")
         except LoadError as exc:
@@ -109,16 +131,5 @@ def _ingest(paths, index, embedder, settings, batch_size, progress, verbose, log
         if known.get(doc.doc_id, ("", ""))[1] == doc.content_hash:
             report.unchanged.append(doc.doc_id)
             continue
-        if verbose:
-            log(f"{doc.doc_id}: visibility {doc.visibility}")
-        report.chunks_embedded += index_document(index, embedder, doc, settings, batch_size, log if verbose else None)
-        report.ingested.append(doc.doc_id)
-    for doc_id, (source_path, _) in known.items():
-        if doc_id not in seen and source_path not in failed_paths and _under(source_path, paths):
-            stale = sorted(index.manifest.chunk_ids(doc_id))
-            index.manifest.remove_document(doc_id)  # first: a crash here leaves only orphans
-            index.store.delete(stale)
-            report.removed.append(doc_id)
-    index.build_keywords()  # rebuild and persist the keyword indexes for the new generation
-    report.seconds = time.perf_counter() - started
-    return report
+        todo.append((doc, chunk_document(doc, settings.chunk_chars, settings.chunk_overlap_sentences)))
+    return todo, seen, failed_paths

@@ -12,7 +12,7 @@ from assistant.settings import IndexSettings
 from assistant.store.keyword_sets import FileKeywordStore, KeywordSets
 from assistant.store.keywords import BM25Index
 from assistant.store.manifest import Manifest
-from assistant.store.vectors import ChromaStore, IndexModelMismatch, VectorStore
+from assistant.store.vectors import ChromaStore, IndexModelMismatch, MemoryStore, VectorStore
 
 
 class IndexNotBuilt(RuntimeError):
@@ -81,6 +81,39 @@ class Index:
     def is_empty(self) -> bool:
         return self.manifest.count_chunks() == 0
 
+    def facts(self) -> dict:
+        """What the index holds (for status pages); `ingest_progress` is the raw record of the last ingest."""
+        m = self.manifest
+        return {"model_id": m.get("model_id"), "dimension": int(m.get("dimension") or 0),
+                "index_path": str(self.folder), "database": "postgresql" if self.database is not None else "sqlite",
+                "documents": len(m.documents()), "chunks": m.count_chunks(), "vectors": self.store.count(),
+                "generation": m.generation(), "ingest_progress": m.get("ingest_progress")}  # fmt: skip
+
+
+def peek_index(settings: IndexSettings) -> Index:
+    """Open the index as recorded, without the embedding model (`coopguide status` while ingest runs)."""
+    manifest, database, keyword_store = _open_manifest(settings)
+    model_id, dimension = manifest.get("model_id"), int(manifest.get("dimension") or 0)
+    chroma_kwargs = {"url": settings.chroma_url} if settings.chroma_url else {"path": settings.path / "chroma"}
+    if model_id:
+        store: VectorStore = ChromaStore(model_id, dimension, collection=settings.collection, **chroma_kwargs)
+    else:  # never built: do not create a collection for an unknown model
+        store = MemoryStore("none", 0)
+    return Index(folder=settings.path, store=store, manifest=manifest, keyword_store=keyword_store, database=database)
+
+
+def _open_manifest(settings: IndexSettings):
+    settings.path.mkdir(parents=True, exist_ok=True)
+    if not settings.database_url:
+        return Manifest(settings.path / "manifest.sqlite"), None, None
+    # several instances: manifest and keyword indexes in PostgreSQL
+    from assistant.store.database import open_database
+    from assistant.store.keyword_sets import PgKeywordStore
+    from assistant.store.pg_manifest import PgManifest
+
+    database = open_database(settings.database_url)
+    return PgManifest(database), database, PgKeywordStore(database)
+
 
 def open_index(settings: IndexSettings, model_id: str, dimension: int, *, rebuild_on_mismatch: bool = False,
                log=print) -> Index:  # fmt: skip
@@ -90,17 +123,7 @@ def open_index(settings: IndexSettings, model_id: str, dimension: int, *, rebuil
     `rebuild_on_mismatch`: then the index is emptied, with a message, so ingest rebuilds it.
     """
     folder = settings.path
-    folder.mkdir(parents=True, exist_ok=True)
-    database, keyword_store = None, None
-    if settings.database_url:  # several instances: manifest and keyword indexes in PostgreSQL
-        from assistant.store.database import open_database
-        from assistant.store.keyword_sets import PgKeywordStore
-        from assistant.store.pg_manifest import PgManifest
-
-        database = open_database(settings.database_url)
-        manifest, keyword_store = PgManifest(database), PgKeywordStore(database)
-    else:
-        manifest = Manifest(folder / "manifest.sqlite")
+    manifest, database, keyword_store = _open_manifest(settings)
     recorded = manifest.get("model_id")
     chroma_kwargs = {"url": settings.chroma_url} if settings.chroma_url else {"path": folder / "chroma"}
     try:

@@ -63,6 +63,7 @@ def test_kill_9_mid_ingest_keeps_previous_version(tmp_path):
 
     status = json.loads(_cli(tmp_path, "status", "--json").stdout)
     assert status["vectors"] > status["chunks"] == 1  # orphans exist, the manifest still has v1
+    assert status["ingest"].startswith("interrupted at "), status["ingest"]  # the killed run is named as such
     passages = _search(tmp_path, "observatory telescope")
     assert passages and all("harbour cranes" in p for p in passages)  # only the old version is visible
 
@@ -70,4 +71,5 @@ def test_kill_9_mid_ingest_keeps_previous_version(tmp_path):
     assert resumed.returncode == 0, resumed.stderr
     status = json.loads(_cli(tmp_path, "status", "--json").stdout)
     assert status["vectors"] == status["chunks"] == 40
+    assert status["ingest"].startswith("last ingest finished"), status["ingest"]
     assert any("observatory telescope" in p for p in _search(tmp_path, "observatory telescope"))
