@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.evaluation import metrics as M
+from assistant.evaluation.memory import measure_memory
 from assistant.evaluation.questions import load_questions
 from assistant.store.index import Index
 from assistant.store.manifest import Manifest
@@ -87,13 +88,15 @@ def measure_size(assistant, questions: list[str], size: int, repeats: int = 1) -
         langchain = _langchain_latency(bench, questions)
         floor_p95 = M.percentile(embed, 95) + M.percentile(chroma, 95)
         rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        index.manifest.close()
+        memory = measure_memory(Path(tmp), questions[:20])
         result = {"size": size, "build_s": round(build_s, 1), "embed_ms": percentiles(embed),
                   "chroma_ms": percentiles(chroma), "search_ms": percentiles(search), "ask_ms": percentiles(ask),
                   "langchain_ms": percentiles(langchain), "floor_p95_ms": round(floor_p95, 1),
                   "ask_p95_over_floor": round(M.percentile(ask, 95) / floor_p95, 2),
                   "ask_p95_over_langchain_p95": round(M.percentile(ask, 95) / M.percentile(langchain, 95), 2),
-                  "peak_rss_mb": round(rss_mb)}  # fmt: skip
-        index.manifest.close()
+                  "bench_peak_rss_mb": round(rss_mb), "serving_rss_mb": memory["peak_mb"],
+                  "memory": memory}  # fmt: skip
         return result
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from assistant.api.running import running_server
 from assistant.evaluation.bench import bench_questions, measure_ingest, measure_size
-from assistant.evaluation.bench_tables import clients_table, ingest_line, shared_blocks, size_table
+from assistant.evaluation.bench_tables import clients_table, ingest_line, memory_table, shared_blocks, size_table
 from assistant.evaluation.loadtest import run_clients
 
 
@@ -109,7 +109,11 @@ def write_bench(result: dict[str, Any], folder: Path) -> Path:
         latency_plot(result, folder)
         blocks += ["## Latency by index size (ms)", size_table(result),
                    "Targets: ask p95 ≤ 2× the floor at 10k chunks; search p95 ≤ 100 ms at 100k chunks (search "
-                   "includes the query embedding).", "![latency](bench_latency.png)"]  # fmt: skip
+                   "includes the query embedding).", "![latency](bench_latency.png)",
+                   "## Memory of a serving process (RSS, MiB, measured in a fresh process per size)",
+                   memory_table(result),
+                   "The bench process itself peaks higher while it builds the synthetic indexes; that is the "
+                   "ingest job's cost, not the server's."]  # fmt: skip
     if result.get("ingest"):
         blocks += ["## Ingest", "End to end: " + ingest_line(result["ingest"])]
     if result["concurrency"]:

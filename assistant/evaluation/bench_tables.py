@@ -8,7 +8,7 @@ from typing import Any
 def size_table(result: dict[str, Any]) -> str:
     lines = [
         "| chunks | embed p50/p95 | Chroma p50/p95 | floor p95 | search p50/p95/p99 | ask p50/p95/p99 "
-        "| ask p95 / floor | LangChain p95 | ask p95 / LangChain p95 | peak RSS MB |",
+        "| ask p95 / floor | LangChain p95 | ask p95 / LangChain p95 | serving peak RSS MiB |",
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for r in result["sizes"]:
@@ -16,7 +16,7 @@ def size_table(result: dict[str, Any]) -> str:
         lines.append(f"| {r['size']:,} | {e['p50']}/{e['p95']} | {c['p50']}/{c['p95']} | {r['floor_p95_ms']} | "
                      f"{s['p50']}/{s['p95']}/{s['p99']} | {a['p50']}/{a['p95']}/{a['p99']} | "
                      f"{r['ask_p95_over_floor']} | {lc['p95']} | {r['ask_p95_over_langchain_p95']} | "
-                     f"{r['peak_rss_mb']} |")  # fmt: skip
+                     f"{r['serving_rss_mb']} |")  # fmt: skip
     return "\n".join(lines)
 
 
@@ -85,3 +85,20 @@ def shared_blocks(shared: dict[str, Any]) -> list[str]:
                    "On one 2-core machine both processes share the same two cores, so this shows the overhead of a "
                    "second instance, not a speed-up; a second machine adds its cores."]  # fmt: skip
     return blocks
+
+
+def memory_table(result: dict[str, Any]) -> str:
+    """RSS of a fresh serving process after each start-up stage, per index size (MiB)."""
+    rows = [r for r in result["sizes"] if r.get("memory")]
+    if not rows:
+        return ""
+    names = [name for name, _ in rows[0]["memory"]["stages"]]
+    lines = ["| stage | " + " | ".join(f"{r['size']:,} chunks" for r in rows) + " |",
+             "| --- |" + " --- |" * len(rows)]  # fmt: skip
+    for i, name in enumerate(names):
+        lines.append(f"| {name} | " + " | ".join(str(r["memory"]["stages"][i][1]) for r in rows) + " |")
+    lines.append("| **peak** | " + " | ".join(f"**{r['memory']['peak_mb']}**" for r in rows) + " |")
+    lines.append("| on disk: Chroma / keyword / manifest | " + " | ".join(
+        f"{r['memory']['disk_mb']['chroma']} / {r['memory']['disk_mb']['keyword']} / "
+        f"{r['memory']['disk_mb']['manifest.sqlite']}" for r in rows) + " |")  # fmt: skip
+    return "\n".join(lines)

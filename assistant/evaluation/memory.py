@@ -47,8 +47,16 @@ def stages(folder: Path, questions: list[str], real: bool = False) -> dict[str, 
     else:
         bot = Assistant(settings=settings, embedder=embedder, index=_bench_index(folder))
     out.append(("+ index opened", rss_mb()))
+    bot.index.keywords()
+    out.append(("+ keyword index (BM25) loaded", rss_mb()))
+    bot.index.store.query(embedder.embed_queries([questions[0]])[0], 10)
+    out.append(("+ vector index (Chroma HNSW) loaded", rss_mb()))
     bot.search(questions[0])
-    out.append(("+ first search (vector + keyword index loaded)", rss_mb()))
+    out.append(("+ first search (rules, register, caches)", rss_mb()))
+    from assistant.api import create_app
+
+    create_app(bot)
+    out.append(("+ web app (API, web UI) created", rss_mb()))
     for q in questions:
         bot.ask(q)
     gc.collect()
