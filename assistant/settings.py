@@ -35,6 +35,19 @@ class ModelSettings(BaseModel):
     )
     device: str = Field("cpu", description="Torch device for the embedding model.")
     batch_size: int = Field(16, description="Documents embedded per batch during ingest.")
+    runtime: Literal["torch-fp32", "torch-int8", "onnx-fp32", "onnx-int8"] = Field(
+        "torch-fp32",
+        description="Embedding runtime: 'torch-fp32' (sentence-transformers on PyTorch), 'torch-int8' (dynamic "
+        "int8 MLP gate/up projections), 'onnx-fp32' or 'onnx-int8' (ONNX Runtime; exported once from the "
+        "fetched weights into models_dir). Every runtime but torch-fp32 is part of the index's model id.",
+    )
+    threads: int | None = Field(
+        None, description="Intra-op CPU threads of torch / ONNX Runtime for the embedder (None = library default)."
+    )
+    batch_wait_ms: float = Field(
+        5.0, description="Longest wait of the query micro-batcher for more concurrent queries (server path)."
+    )
+    max_query_batch: int = Field(16, description="Most queries the micro-batcher embeds in one batch.")
 
 
 class IndexSettings(BaseModel):

@@ -31,6 +31,8 @@ VENDORS = {
     "langchain_ollama": {"assistant.answer.llm.backends"},
     "llama_cpp": {"assistant.answer.llm.backends"},
     "sentence_transformers": {"assistant.store.embedding"},
+    "onnxruntime": {"assistant.store.onnx_embedder", "assistant.store.onnx_export"},
+    "onnx": {"assistant.store.onnx_export"},
 }
 
 

@@ -6,7 +6,8 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from assistant.cli.common import EXIT_OK, assistant_for, info
+from assistant.cli.common import EXIT_OK, assistant_for, info, settings
+from assistant.store.runtimes import RUNTIMES
 
 QUESTIONS = Path("evaluation/questions")
 
@@ -35,6 +36,8 @@ def cmd_bench(args) -> int:
     from assistant.evaluation import run_bench, write_bench
 
     files = sorted(QUESTIONS.glob("*.jsonl"))
+    if args.embedder:
+        return _bench_embedder(args, files)
     shared = None
     if args.shared:
         shared = {"sizes": args.shared_sizes, "clients": args.shared_clients, "per_client": args.per_client,
@@ -42,6 +45,23 @@ def cmd_bench(args) -> int:
     result = run_bench(assistant_for(args), args.sizes, args.clients, args.per_client, args.questions, files,
                        log=info, skip=args.skip, shared=shared)  # fmt: skip
     print(write_bench(result, Path(args.out)).read_text(encoding="utf-8"))
+    return EXIT_OK
+
+
+def _bench_embedder(args, files: list[Path]) -> int:
+    """Every embedder runtime on the same texts, each in its own process; no model is loaded here."""
+    from assistant.evaluation.embedder_bench import run_embedder_bench
+    from assistant.evaluation.embedder_report import write_embedder_report
+
+    config = settings()
+    if args.embedder_threads is not None:
+        config.models.threads = args.embedder_threads
+    if args.embedder_batch_size is not None:
+        config.models.batch_size = args.embedder_batch_size
+    result = run_embedder_bench(config, files, runtimes=args.embedder_runtimes, n_chunks=args.embedder_chunks,
+                                n_questions=args.embedder_questions, quality=not args.embedder_no_quality,
+                                log=info)  # fmt: skip
+    print(write_embedder_report(result, Path(args.out)).read_text(encoding="utf-8"))
     return EXIT_OK
 
 
@@ -63,4 +83,23 @@ def register(sub) -> None:
     p.add_argument("--shared-sizes", nargs="*", type=int, default=[10000, 100000])
     p.add_argument("--shared-clients", type=int, default=50, help="clients for one vs two instances (0: skip)")
     p.add_argument("--database-url", default=None, help="PostgreSQL for --shared (default: a throwaway cluster)")
+    p.add_argument(
+        "--embedder",
+        action="store_true",
+        help="compare the embedder runtimes instead (writes embedder.md and embedder.json)",
+    )
+    p.add_argument(
+        "--embedder-runtimes",
+        nargs="+",
+        choices=list(RUNTIMES),
+        default=None,
+        help="runtimes to compare (default: all; torch-fp32 always runs as the reference)",
+    )
+    p.add_argument("--embedder-chunks", type=int, default=128, help="corpus chunks timed and compared (0 = all)")
+    p.add_argument(
+        "--embedder-questions", type=int, default=None, help="eval questions for latency and quality (default: all)"
+    )
+    p.add_argument("--embedder-no-quality", action="store_true", help="skip the per-runtime index and eval run")
+    p.add_argument("--embedder-threads", type=int, default=None, help="models.threads for every runtime")
+    p.add_argument("--embedder-batch-size", type=int, default=None, help="models.batch_size for every runtime")
     p.set_defaults(func=cmd_bench)

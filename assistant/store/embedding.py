@@ -10,6 +10,7 @@ from typing import Protocol
 
 from assistant.settings import DEFAULT_MODEL, ModelSettings
 from assistant.store.models import fetch_embedding_model, is_fetched, model_dir
+from assistant.store.runtimes import quantize_torch, runtime_model_id, set_torch_threads
 from assistant.types import Chunk
 
 
@@ -31,18 +32,29 @@ def embedding_text(chunk: Chunk) -> str:
     return f"{head}\n{chunk.text}" if head else chunk.text
 
 
+def load_sentence_transformer(source: str, device: str = "cpu", **kwargs):
+    """The sentence-transformers model (heavy: imported on use)."""
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
+    from sentence_transformers import SentenceTransformer
+
+    return SentenceTransformer(source, device=device, **kwargs)
+
+
 class SentenceTransformerEmbedder:
-    """A sentence-transformers model used with its query/document prompts."""
+    """A sentence-transformers model used with its query/document prompts (runtime torch-fp32 or torch-int8)."""
 
-    def __init__(self, source: str, model_id: str, device: str = "cpu", batch_size: int = 16):
-        from transformers.utils import logging as hf_logging
-
-        hf_logging.disable_progress_bar()
-        from sentence_transformers import SentenceTransformer  # heavy: imported on use
-
+    def __init__(self, source: str, model_id: str, device: str = "cpu", batch_size: int = 16,
+                 runtime: str = "torch-fp32", threads: int | None = None):  # fmt: skip
+        if runtime == "torch-int8" and device != "cpu":
+            raise RuntimeError("runtime torch-int8 (dynamic quantisation) runs on the CPU only: set models.device=cpu")
+        set_torch_threads(threads)
         self.model_id = model_id
         self.batch_size = batch_size
-        self._model = SentenceTransformer(source, device=device)
+        self._model = load_sentence_transformer(source, device=device)
+        if runtime == "torch-int8":
+            quantize_torch(self._model)
         get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
         self.dimension = int(get_dim())
         prompts = getattr(self._model, "prompts", {}) or {}
@@ -119,18 +131,41 @@ def resolve_model_source(settings: ModelSettings, fetch: bool = False) -> tuple[
     return name, name
 
 
-_LOADED: dict[tuple[str, str, int], SentenceTransformerEmbedder] = {}
+_LOADED: dict[tuple, Embedder] = {}
 
 
-def load_embedder(settings: ModelSettings, fetch: bool = False) -> SentenceTransformerEmbedder:
-    """Load the configured model once per process (it takes seconds and over 1 GB)."""
+def load_embedder(settings: ModelSettings, fetch: bool = False) -> Embedder:
+    """Load the configured model and runtime once per process (it takes seconds and over 1 GB)."""
     configure_hub_access(settings.allow_hub)
     source, model_id = resolve_model_source(settings, fetch=fetch)
+    runtime = settings.runtime
     key = (
         str(Path(source).resolve()) if Path(source).exists() else source,
         settings.device,
         settings.batch_size,
+        runtime,
+        settings.threads,
     )
     if key not in _LOADED:
-        _LOADED[key] = SentenceTransformerEmbedder(source, model_id, settings.device, settings.batch_size)
+        model_id = runtime_model_id(model_id, runtime)
+        if runtime.startswith("onnx-"):
+            _LOADED[key] = _onnx_embedder(settings, source, model_id)
+        else:
+            _LOADED[key] = SentenceTransformerEmbedder(source, model_id, settings.device, settings.batch_size,
+                                                       runtime=runtime, threads=settings.threads)  # fmt: skip
     return _LOADED[key]
+
+
+def _onnx_embedder(settings: ModelSettings, source: str, model_id: str) -> Embedder:
+    """ONNX Runtime over the graph exported once from the verified default model (see store/onnx_export.py)."""
+    from assistant.store.onnx_embedder import OnnxEmbedder
+    from assistant.store.onnx_export import ensure_onnx
+
+    if settings.embedding_model != DEFAULT_MODEL:
+        raise RuntimeError(f"runtime {settings.runtime} is available for the default model {DEFAULT_MODEL} only")
+
+    def torch_model():  # the export traces eager attention (the masks are passed explicitly)
+        return load_sentence_transformer(source, model_kwargs={"attn_implementation": "eager"})
+
+    path = ensure_onnx(settings.models_dir, settings.runtime, torch_model)
+    return OnnxEmbedder(path, Path(source), model_id, settings.batch_size, settings.threads)
