@@ -227,6 +227,8 @@ class Assistant:
         }
 
     def close(self) -> None:
+        if callable(close := getattr(self.embedder, "close", None)):
+            close()  # the query batcher's worker, when serving
         self.index.manifest.close()
 
 
@@ -234,6 +236,26 @@ def status_of(index: Index, chroma_url: str | None) -> dict[str, Any]:
     facts = index.facts()
     progress = describe_progress(facts.pop("ingest_progress"))
     return facts | {"chroma_url": chroma_url, "ingest": progress or "idle"}
+
+
+def with_query_batching(assistant: Assistant) -> Assistant:
+    """The server's Assistant: the query embeddings of concurrent requests (and the vector cache's misses) share
+    one model call (models.batch_wait_ms, models.max_query_batch; a max of 1 keeps one call per query).
+
+    Only for a runtime whose vectors do not depend on the batch: an int8 runtime quantises activations per batch,
+    so a question would get a slightly different vector (cosine ≈ 0.996) depending on who asked at the same
+    moment; there each query is embedded alone, and the same question always gets the same answer."""
+    from assistant.store.batching import BatchingEmbedder, batched_query_embedder
+
+    embedder = assistant.embedder
+    if (
+        assistant.settings.models.max_query_batch <= 1
+        or isinstance(embedder, BatchingEmbedder)
+        or not getattr(embedder, "batch_invariant", True)
+    ):
+        return assistant
+    batched = batched_query_embedder(embedder, assistant.settings.models)
+    return Assistant(settings=assistant.settings, embedder=batched, index=assistant.index)
 
 
 def build_assistant(settings: Settings, *, embedder: Embedder | None = None, fetch: bool = False,

@@ -33,6 +33,14 @@ def embedder():
 
 
 @pytest.fixture(scope="session")
+def fp32_embedder():
+    """The model on PyTorch fp32 (the published model; batch-invariant vectors): the reference for runtimes."""
+    from assistant.store.embedding import load_embedder
+
+    return load_embedder(Settings(models={"models_dir": MODELS_DIR, "runtime": "torch-fp32"}).models)
+
+
+@pytest.fixture(scope="session")
 def corpus_dir(tmp_path_factory) -> Path:
     return write_corpus(tmp_path_factory.mktemp("corpus-src") / "corpus")
 

@@ -75,10 +75,13 @@ def cmd_config(args) -> int:
 
 
 def cmd_models_fetch(args) -> int:
+    from assistant.store.embedding import prepare_runtime
     from assistant.store.models import fetch_embedding_model, fetch_llm_model
 
-    models_dir = settings().models.models_dir
+    config = settings().models
+    models_dir = config.models_dir
     fetch_embedding_model(models_dir, log=info)
+    prepare_runtime(config, log=info)  # the ONNX graph of the default runtime, exported once
     if args.llm:
         fetch_llm_model(models_dir, log=info)
     return EXIT_OK

@@ -8,9 +8,10 @@ from assistant.cli.common import EXIT_OK, assistant_for, info, settings
 
 
 def cmd_serve(args) -> int:
+    from assistant.service import with_query_batching
     from assistant.web.server import serve
 
-    assistant = assistant_for(args)
+    assistant = with_query_batching(assistant_for(args))
     server = assistant.settings.server
     serve(assistant, args.host or server.host, args.port or server.port, log=info)
     return EXIT_OK

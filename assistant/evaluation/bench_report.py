@@ -33,17 +33,28 @@ def run_bench(assistant, sizes: list[int], clients: list[int], per_client: int, 
 
 
 def _concurrency(assistant, questions, clients, per_client, log) -> list[dict]:
+    """The real server under 1/10/50 clients, first with one embedding call per query (the baseline), then with
+    the query batcher `coopguide serve` uses; throughput also as a multiple of the single-client run."""
     from assistant.api import create_app
-    from assistant.service import Assistant
+    from assistant.service import Assistant, with_query_batching
 
     settings = assistant.settings.model_copy(deep=True)
     settings.server.rate_limit_per_minute = 10**9  # all clients share 127.0.0.1: measure, do not throttle
-    loaded = Assistant(settings=settings, embedder=assistant.embedder, index=assistant.index)
     out = []
-    with running_server(create_app(loaded)) as base:
-        for n in clients:
-            log(f"{n} concurrent clients …")
-            out.append(run_clients(base, questions, n, per_client))
+    for batching in (False, True):
+        loaded = Assistant(settings=settings, embedder=assistant.embedder, index=assistant.index)
+        loaded = with_query_batching(loaded) if batching else loaded
+        rows = []
+        with running_server(create_app(loaded)) as base:
+            for n in clients:
+                log(f"{n} concurrent clients, query batching {'on' if batching else 'off'} …")
+                rows.append(run_clients(base, questions, n, per_client) | {"batching": batching})
+        if batching:
+            loaded.embedder.close()
+        single = next((r["throughput_rps"] for r in rows if r["clients"] == 1), None)
+        for r in rows:
+            r["x_single"] = round(r["throughput_rps"] / single, 2) if single else None
+        out += rows
     return out
 
 

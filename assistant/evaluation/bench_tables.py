@@ -30,11 +30,15 @@ def ingest_line(ing: dict[str, Any]) -> str:
 
 def clients_table(rows: list[dict[str, Any]]) -> str:
     table = [
-        "| instances | clients | requests | errors | p50 ms | p95 ms | throughput req/s |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
+        "| instances | query batching | clients | requests | errors | p50 ms | p95 ms | throughput req/s "
+        "| × 1 client |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
-    table += [f"| {c.get('instances', 1)} | {c['clients']} | {c['requests']} | {c['errors']} | {c['p50_ms']} | "
-              f"{c['p95_ms']} | {c['throughput_rps']} |" for c in rows]  # fmt: skip
+    for c in rows:
+        batching = {True: "on", False: "off"}.get(c.get("batching"), "on")
+        cells = [c.get("instances", 1), batching, c["clients"], c["requests"], c["errors"], c["p50_ms"], c["p95_ms"],
+                 c["throughput_rps"], c.get("x_single") or "—"]  # fmt: skip
+        table.append("| " + " | ".join(str(x) for x in cells) + " |")
     return "\n".join(table)
 
 

@@ -19,9 +19,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from assistant.store.runtimes import DEFAULT_RUNTIME, RUNTIMES
+from assistant.store.runtimes import REFERENCE_RUNTIME, RUNTIMES
 
-REFERENCE = DEFAULT_RUNTIME
+REFERENCE = REFERENCE_RUNTIME
 
 
 def corpus_chunk_texts(settings, n: int | None, seed: int = 5) -> list[str]:

@@ -138,5 +138,6 @@ class BatchingEmbedder:
 
 def batched_query_embedder(embedder: Embedder, settings: ModelSettings) -> BatchingEmbedder:
     """The server path's embedder: `embedder` behind a micro-batcher configured by `models.batch_wait_ms` and
-    `models.max_query_batch`. Not wired into build_assistant here; the caller owns `close()`."""
+    `models.max_query_batch` (service.with_query_batching wires it for `coopguide serve`); the caller owns
+    `close()`."""
     return BatchingEmbedder(embedder, wait_ms=settings.batch_wait_ms, max_batch=settings.max_query_batch)

@@ -52,6 +52,8 @@ class SentenceTransformerEmbedder:
         set_torch_threads(threads)
         self.model_id = model_id
         self.batch_size = batch_size
+        # int8 quantises activations per batch: a text's vector then depends on its batch-mates
+        self.batch_invariant = runtime != "torch-int8"
         self._model = load_sentence_transformer(source, device=device)
         if runtime == "torch-int8":
             quantize_torch(self._model)
@@ -81,6 +83,8 @@ class HashingEmbedder:
 
     Two texts sharing words have positive cosine; you can predict the vector by eye.
     """
+
+    batch_invariant = True
 
     def __init__(self, dimension: int = 64):
         self.model_id = f"hashing-{dimension}"
@@ -134,11 +138,21 @@ def resolve_model_source(settings: ModelSettings, fetch: bool = False) -> tuple[
 _LOADED: dict[tuple, Embedder] = {}
 
 
+def effective_runtime(settings: ModelSettings) -> str:
+    """The runtime to use: the ONNX runtimes exist for the default model only, so another model left on the
+    default runtime runs on torch-fp32 (a runtime chosen explicitly for it is an error, see _onnx_embedder)."""
+    runtime = settings.runtime
+    if runtime.startswith("onnx-") and settings.embedding_model != DEFAULT_MODEL and "runtime" not in \
+            settings.model_fields_set:  # fmt: skip
+        return "torch-fp32"
+    return runtime
+
+
 def load_embedder(settings: ModelSettings, fetch: bool = False) -> Embedder:
     """Load the configured model and runtime once per process (it takes seconds and over 1 GB)."""
     configure_hub_access(settings.allow_hub)
     source, model_id = resolve_model_source(settings, fetch=fetch)
-    runtime = settings.runtime
+    runtime = effective_runtime(settings)
     key = (
         str(Path(source).resolve()) if Path(source).exists() else source,
         settings.device,
@@ -156,16 +170,33 @@ def load_embedder(settings: ModelSettings, fetch: bool = False) -> Embedder:
     return _LOADED[key]
 
 
-def _onnx_embedder(settings: ModelSettings, source: str, model_id: str) -> Embedder:
-    """ONNX Runtime over the graph exported once from the verified default model (see store/onnx_export.py)."""
-    from assistant.store.onnx_embedder import OnnxEmbedder
+def prepare_runtime(settings: ModelSettings, log=print) -> Path | None:
+    """What the configured runtime needs beyond the fetched weights: the ONNX graph, exported and verified
+    once (`coopguide models fetch` does it, so that ingest and serve only load it)."""
+    runtime = effective_runtime(settings)
+    if not runtime.startswith("onnx-"):
+        return None
+    source, _ = resolve_model_source(settings)
+    return _ensure_onnx(settings, source, runtime, log)
+
+
+def _ensure_onnx(settings: ModelSettings, source: str, runtime: str, log=print) -> Path:
     from assistant.store.onnx_export import ensure_onnx
 
     if settings.embedding_model != DEFAULT_MODEL:
-        raise RuntimeError(f"runtime {settings.runtime} is available for the default model {DEFAULT_MODEL} only")
+        raise RuntimeError(f"runtime {runtime} is available for the default model {DEFAULT_MODEL} only")
 
     def torch_model():  # the export traces eager attention (the masks are passed explicitly)
         return load_sentence_transformer(source, model_kwargs={"attn_implementation": "eager"})
 
-    path = ensure_onnx(settings.models_dir, settings.runtime, torch_model)
-    return OnnxEmbedder(path, Path(source), model_id, settings.batch_size, settings.threads)
+    return ensure_onnx(settings.models_dir, runtime, torch_model, log=log)
+
+
+def _onnx_embedder(settings: ModelSettings, source: str, model_id: str) -> Embedder:
+    """ONNX Runtime over the graph exported once from the verified default model (see store/onnx_export.py)."""
+    from assistant.store.onnx_embedder import OnnxEmbedder
+
+    path = _ensure_onnx(settings, source, effective_runtime(settings))
+    embedder = OnnxEmbedder(path, Path(source), model_id, settings.batch_size, settings.threads)
+    embedder.batch_invariant = not model_id.endswith("int8")  # activations are quantised per batch
+    return embedder

@@ -22,14 +22,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 RUNTIMES = ("torch-fp32", "torch-int8", "onnx-fp32", "onnx-int8")
-DEFAULT_RUNTIME = "torch-fp32"
+REFERENCE_RUNTIME = "torch-fp32"  # the model as published; its index id carries no runtime suffix
 
 
 def runtime_model_id(model_id: str, runtime: str) -> str:
     """The id an index records: today's id for torch-fp32 (existing indexes stay valid), else `id+runtime`."""
     if runtime not in RUNTIMES:
         raise ValueError(f"unknown embedder runtime {runtime!r}; choose one of {', '.join(RUNTIMES)}")
-    return model_id if runtime == DEFAULT_RUNTIME else f"{model_id}+{runtime}"
+    return model_id if runtime == REFERENCE_RUNTIME else f"{model_id}+{runtime}"
 
 
 def set_torch_threads(threads: int | None) -> None:

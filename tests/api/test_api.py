@@ -186,3 +186,33 @@ def test_concurrent_clients_against_the_real_server(built, tmp_path):
     with running_server(app) as base:
         result = run_clients(base, questions, clients=20, per_client=3)
     assert result["requests"] == 60 and result["errors"] == 0, result
+
+
+def test_the_served_path_batches_concurrent_queries_and_answers_as_one_by_one(built, tmp_path):
+    """`coopguide serve` puts the query batcher in front of a batch-invariant model (the default, fp32):
+    concurrent requests share model calls (max_concurrent requests are worked on at once) and get the answers a
+    lone request gets."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from assistant.service import with_query_batching
+
+    questions = ["Who decides on export licences in Germany?", "Was ist technische Unterstützung?",
+                 "What is the Seven Sons list?", "Wer erteilt Genehmigungen?"]  # fmt: skip
+
+    def ask(base, q):
+        return httpx.post(f"{base}/api/ask", json={"question": q}, headers={"X-API-Key": "advisor-key"},
+                          timeout=120).json()["answer"]  # fmt: skip
+
+    with running_server(create_app(_assistant(built), FeedbackStore(tmp_path / "a.sqlite"))) as base:
+        alone = {q: ask(base, q) for q in questions}
+    served = with_query_batching(_assistant(built, max_concurrent=4))
+    served.embedder.wait_s = 0.2  # a wide window, so that the four requests surely meet
+    try:
+        app = create_app(served, FeedbackStore(tmp_path / "b.sqlite"))
+        with running_server(app) as base, ThreadPoolExecutor(4) as pool:
+            answers = dict(zip(questions, pool.map(lambda q: ask(base, q), questions)))
+        assert max(served.embedder.batch_sizes) > 1  # requests were embedded together
+        assert answers == alone
+    finally:
+        served.embedder.close()
+    assert with_query_batching(served) is served  # never wrapped twice

@@ -81,3 +81,31 @@ def test_changed_model_forces_a_rebuild_with_a_message(tmp_path, embedder, corpu
     assert len(report.ingested) == 8
     assert b.index.store.model_info()["model_id"] == embedder.model_id
     b.close()
+
+
+def test_documents_are_embedded_in_length_sorted_batches_across_documents(tmp_path, corpus_dir, monkeypatch):
+    """Batches are formed over a group of documents, longest texts first (little padding), every document is
+    committed with all its vectors, and small groups keep a commit at most GROUP_CHUNKS chunks away."""
+    from assistant.ingest import pipeline
+    from assistant.store.embedding import HashingEmbedder
+
+    class Recording(HashingEmbedder):
+        def __init__(self):
+            super().__init__()
+            self.batches: list[list[int]] = []
+
+        def embed_documents(self, texts):
+            self.batches.append([len(t) for t in texts])
+            return super().embed_documents(texts)
+
+    monkeypatch.setattr(pipeline, "GROUP_CHUNKS", 10)
+    recording = Recording()
+    a = _fresh(tmp_path, recording, corpus_dir)
+    report = a.ingest(progress=False)
+    assert len(report.ingested) == 8 and not report.failed
+    assert sum(map(len, recording.batches)) == report.chunks_embedded == a.index.manifest.count_chunks()
+    assert all(batch == sorted(batch, reverse=True) for batch in recording.batches)
+    groups = pipeline._groups([(d, [None] * n) for d, n in zip("abcdef", [4, 5, 3, 30, 2, 9])])
+    assert [[d for d, _ in g] for g in groups] == [["a", "b"], ["c"], ["d"], ["e"], ["f"]]
+    assert a.index.store.ids() == a.index.manifest.chunk_ids()
+    a.close()

@@ -141,16 +141,39 @@ def test_documents_pass_through_and_settings_configure_the_batcher():
 
 
 @pytest.mark.slow
-def test_real_model_concurrent_callers_get_their_one_by_one_vectors(embedder):
+def test_real_model_concurrent_callers_get_their_one_by_one_vectors(fp32_embedder):
     import numpy as np
 
     questions = ["Brauche ich eine Genehmigung für einen Vortrag in Shanghai?", "Is NUAA on the US Entity List?",
                  "Was ist technische Unterstützung?", "Who decides on an export licence at a university?",
                  "Darf ich Daten an ein Institut in Teheran übermitteln?", "What is the Seven Sons list?",
                  "Welche Pflichten habe ich bei Dual-Use-Gütern?", "How do I screen a partner institution?"]  # fmt: skip
-    alone = [embedder.embed_queries([q])[0] for q in questions]
-    with BatchingEmbedder(embedder, wait_ms=200, max_batch=16) as batcher:
+    alone = [fp32_embedder.embed_queries([q])[0] for q in questions]
+    with BatchingEmbedder(fp32_embedder, wait_ms=200, max_batch=16) as batcher:
         together = concurrently(batcher, [[q] for q in questions])
     assert len(batcher.batch_sizes) < len(questions)  # they were embedded together
     for one, got in zip(alone, together):
         assert float(np.dot(one, got[0])) > 0.9999
+
+
+@pytest.mark.slow
+def test_an_int8_runtime_embeds_each_query_alone(built):
+    """Dynamic int8 quantises activations per batch, so a batch-mate changes a query's vector; the served
+    Assistant therefore does not batch an int8 runtime: the same question, the same vector."""
+    import numpy as np
+
+    from assistant.service import Assistant, with_query_batching
+    from assistant.store.embedding import load_embedder
+    from tests.conftest import MODELS_DIR
+
+    int8 = load_embedder(ModelSettings(models_dir=MODELS_DIR, runtime="onnx-int8"))
+    question = ["Brauche ich eine Genehmigung für einen Vortrag in Shanghai?"]
+    mates = ["Is NUAA on the US Entity List?", "Was ist technische Unterstützung?"]
+    alone = np.asarray(int8.embed_queries(question)[0])
+    together = np.asarray(int8.embed_queries(question + mates)[0])
+    assert int8.batch_invariant is False and float(alone @ together) < 0.99999  # why it is not batched
+    served = Assistant(settings=built.settings, embedder=int8, index=built.index)
+    assert with_query_batching(served) is served
+    batched = with_query_batching(built)  # the default (fp32) runtime is batched
+    assert batched.embedder.inner is built.embedder
+    batched.embedder.close()

@@ -60,7 +60,17 @@ def test_model_id_names_the_runtime_except_for_torch_fp32():
     assert runtime_model_id("google/embeddinggemma-300m", "onnx-int8") == "google/embeddinggemma-300m+onnx-int8"
     with pytest.raises(ValueError, match="unknown embedder runtime"):
         runtime_model_id("m", "tensorrt")
-    assert ModelSettings().runtime == "torch-fp32" and ModelSettings().threads is None
+    assert ModelSettings().runtime == "onnx-fp32" and ModelSettings().threads is None
+
+
+def test_another_model_left_on_the_default_runtime_runs_on_torch(tmp_path):
+    assert embedding.effective_runtime(ModelSettings()) == "onnx-fp32"
+    assert embedding.effective_runtime(ModelSettings(embedding_model=str(tmp_path))) == "torch-fp32"
+    chosen = ModelSettings(embedding_model=str(tmp_path), runtime="onnx-int8")
+    assert embedding.effective_runtime(chosen) == "onnx-int8"
+    with pytest.raises(RuntimeError, match="default model"):
+        embedding.prepare_runtime(chosen)
+    assert embedding.prepare_runtime(ModelSettings(runtime="torch-int8")) is None
 
 
 def test_switching_the_runtime_requires_a_rebuild(tmp_path):
@@ -77,10 +87,10 @@ def test_switching_the_runtime_requires_a_rebuild(tmp_path):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("runtime", RUNTIMES)
-def test_runtime_contract_and_closeness_to_fp32(runtime, runtime_embedders, embedder):
+def test_runtime_contract_and_closeness_to_fp32(runtime, runtime_embedders):
     if reason := unavailable(runtime):
         pytest.skip(reason)
-    got = runtime_embedders(runtime)
+    got, embedder = runtime_embedders(runtime), runtime_embedders("torch-fp32")
     assert got.dimension == embedder.dimension == 768
     assert got.model_id == runtime_model_id("google/embeddinggemma-300m", runtime)
     cosines = []
@@ -96,11 +106,11 @@ def test_runtime_contract_and_closeness_to_fp32(runtime, runtime_embedders, embe
 
 
 @pytest.mark.slow
-def test_onnx_tokenisation_equals_sentence_transformers(runtime_embedders, embedder):
+def test_onnx_tokenisation_equals_sentence_transformers(runtime_embedders):
     if reason := unavailable("onnx-fp32"):
         pytest.skip(reason)
     onnx = runtime_embedders("onnx-fp32")
-    st = embedder._model
+    st = runtime_embedders("torch-fp32")._model
     long_text = " ".join(["Exportkontrolle"] * 3000)  # beyond max_seq_length: truncated alike
     for role, texts in TEXTS.items():
         texts = [*texts, long_text]
@@ -110,6 +120,11 @@ def test_onnx_tokenisation_equals_sentence_transformers(runtime_embedders, embed
         assert onnx.prompts[role] == st.prompts[role]
         assert np.array_equal(got["input_ids"], expected["input_ids"].numpy())
         assert np.array_equal(got["attention_mask"], expected["attention_mask"].numpy())
+
+
+@pytest.mark.slow
+def test_the_session_embedder_is_the_default_runtime(embedder):
+    assert embedder.model_id == "google/embeddinggemma-300m+onnx-fp32" and embedder.batch_invariant
 
 
 @pytest.mark.slow
