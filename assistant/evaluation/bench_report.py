@@ -33,8 +33,9 @@ def run_bench(assistant, sizes: list[int], clients: list[int], per_client: int, 
 
 
 def _concurrency(assistant, questions, clients, per_client, log) -> list[dict]:
-    """The real server under 1/10/50 clients, first with one embedding call per query (the baseline), then with
-    the query batcher `coopguide serve` uses; throughput also as a multiple of the single-client run."""
+    """The real server under 1/10/50 clients, with one embedding call per query, then with the query batcher
+    (`models.max_query_batch`; skipped for an int8 runtime, which is never batched); throughput also as a
+    multiple of the single-client run."""
     from assistant.api import create_app
     from assistant.service import Assistant, with_query_batching
 
@@ -42,14 +43,17 @@ def _concurrency(assistant, questions, clients, per_client, log) -> list[dict]:
     settings.server.rate_limit_per_minute = 10**9  # all clients share 127.0.0.1: measure, do not throttle
     out = []
     for batching in (False, True):
-        loaded = Assistant(settings=settings, embedder=assistant.embedder, index=assistant.index)
-        loaded = with_query_batching(loaded) if batching else loaded
-        rows = []
+        mode = settings.model_copy(deep=True)
+        mode.models.max_query_batch = max(mode.models.max_query_batch, 16) if batching else 1
+        loaded = with_query_batching(Assistant(settings=mode, embedder=assistant.embedder, index=assistant.index))
+        rows, used = [], loaded.embedder is not assistant.embedder  # an int8 runtime is never batched
+        if batching and not used:
+            continue
         with running_server(create_app(loaded)) as base:
             for n in clients:
-                log(f"{n} concurrent clients, query batching {'on' if batching else 'off'} …")
-                rows.append(run_clients(base, questions, n, per_client) | {"batching": batching})
-        if batching:
+                log(f"{n} concurrent clients, query batching {'on' if used else 'off'} …")
+                rows.append(run_clients(base, questions, n, per_client) | {"batching": used})
+        if used:
             loaded.embedder.close()
         single = next((r["throughput_rps"] for r in rows if r["clients"] == 1), None)
         for r in rows:

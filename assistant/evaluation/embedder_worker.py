@@ -10,7 +10,6 @@ first-time ONNX export happens outside the measured process.
 from __future__ import annotations
 
 import json
-import resource
 import shutil
 import sys
 import tempfile
@@ -29,7 +28,9 @@ def _settings(job: dict[str, Any]):
 
 
 def peak_rss_mb() -> float:
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    from assistant.evaluation.memory import peak_rss_mb as own_peak  # VmHWM: not the parent's size
+
+    return own_peak()
 
 
 def _ms(fn, *args) -> float:

@@ -15,11 +15,17 @@ from pathlib import Path
 from typing import Any
 
 
-def rss_mb() -> float:
+def rss_mb(field: str = "VmRSS") -> float:
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{field}:"):
             return round(int(line.split()[1]) / 1024, 1)
     return 0.0
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident size. VmHWM, not getrusage's ru_maxrss: Linux carries ru_maxrss over an
+    exec, so a child started by a large bench process would report the parent's size as its own peak."""
+    return rss_mb("VmHWM") or round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 def _folder_mb(path: Path) -> float:
@@ -62,7 +68,7 @@ def stages(folder: Path, questions: list[str], real: bool = False) -> dict[str, 
     gc.collect()
     out.append((f"+ {len(questions)} answers", rss_mb()))
     disk = {part: _folder_mb(folder / part) for part in ("chroma", "keyword", "manifest.sqlite")}
-    return {"stages": out, "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    return {"stages": out, "peak_mb": peak_rss_mb(),
             "chunks": bot.index.manifest.count_chunks(), "disk_mb": disk}  # fmt: skip
 
 

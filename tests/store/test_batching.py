@@ -174,6 +174,9 @@ def test_an_int8_runtime_embeds_each_query_alone(built):
     assert int8.batch_invariant is False and float(alone @ together) < 0.99999  # why it is not batched
     served = Assistant(settings=built.settings, embedder=int8, index=built.index)
     assert with_query_batching(served) is served
-    batched = with_query_batching(built)  # the default (fp32) runtime is batched
-    assert batched.embedder.inner is built.embedder
+    assert with_query_batching(built) is built  # off by default (models.max_query_batch = 1)
+    settings = built.settings.model_copy(deep=True)
+    settings.models.max_query_batch = 16
+    batched = with_query_batching(Assistant(settings=settings, embedder=built.embedder, index=built.index))
+    assert batched.embedder.inner is built.embedder  # an fp32 runtime is batched when asked to
     batched.embedder.close()

@@ -131,18 +131,20 @@ def test_the_session_embedder_is_the_default_runtime(embedder):
 def test_the_exported_graph_is_verified_by_its_recorded_hash(runtime_embedders, tmp_path):
     if reason := unavailable("onnx-fp32"):
         pytest.skip(reason)
-    from assistant.store.onnx_export import is_exported, onnx_path
+    from assistant.store.onnx_export import data_file, is_exported, onnx_path
 
     runtime_embedders("onnx-fp32")
     path = onnx_path(MODELS_DIR, "onnx-fp32")
     assert is_exported(path)
     copy = tmp_path / path.name
-    shutil.copyfile(path, copy)
-    shutil.copyfile(path.with_name(path.name + ".json"), tmp_path / (path.name + ".json"))
+    for name in (path.name, data_file(path).name, path.name + ".json"):
+        shutil.copyfile(path.with_name(name), tmp_path / name)
     assert is_exported(copy)
-    with copy.open("r+b") as fh:  # one changed byte: the recorded hash no longer matches
+    with data_file(copy).open("r+b") as fh:  # one changed byte of the weights: the recorded hash no longer matches
         fh.seek(-1, 2)
         last = fh.read(1)
         fh.seek(-1, 2)
         fh.write(bytes([last[0] ^ 0xFF]))
     assert not is_exported(copy)
+    data_file(copy).unlink()
+    assert not is_exported(copy)  # a graph without its data is not an export
