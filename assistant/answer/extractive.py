@@ -67,6 +67,8 @@ def candidate_sentences(passages: list[Passage], question: str, max_passages: in
             sentence = clean_sentence(text[s:e])
             if len(sentence) < 25 or _NOISE.search(sentence) or sentence.startswith("#"):
                 continue
+            if sentence.endswith(":"):
+                continue  # it announces a list; alone, without the list, it says nothing
             if INJECTION.search(sentence):
                 continue  # text addressed to an AI is data, never part of an answer
             tokens = frozenset(keyword_tokens(sentence))

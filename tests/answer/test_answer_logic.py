@@ -58,3 +58,12 @@ def test_redundant_sentences_are_not_repeated():
            passage("b", "BAFA grants export licences in Germany.", 0.59)]  # fmt: skip
     text, citations, _ = extractive_answer("Who grants export licences?", "en", dup, AnswerSettings())
     assert text.count("BAFA grants export licences") == 1
+
+
+def test_a_sentence_that_only_announces_a_list_is_never_an_answer_sentence():
+    from assistant.answer.extractive import candidate_sentences
+
+    listing = passage("c", "Article 2(10) covers, among other cases, the following situations:\n- a provider in the "
+                           "Union who supplies technical assistance to a third country.", 0.7)  # fmt: skip
+    texts = [e.text for e in candidate_sentences([listing], "Who is a provider of technical assistance?", 3)]
+    assert texts and not any(t.endswith(":") for t in texts)
