@@ -1,4 +1,5 @@
-"""Run an ASGI app on a real uvicorn server on 127.0.0.1 in a background thread (tests, bench)."""
+"""Run an ASGI app on a real uvicorn server on 127.0.0.1 in a background thread, or wait for a `coopguide serve`
+process to answer (tests, bench)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,23 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def wait_ready(base: str, proc=None, seconds: float = 300) -> None:
+    """Wait until a `coopguide serve` at `base` answers /api/health; fail early if its process `proc` exits."""
+    import httpx
+
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"coopguide serve exited with {proc.returncode}")
+        try:
+            if httpx.get(base + "/api/health", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"{base} did not start within {seconds:.0f} s")
 
 
 @contextlib.contextmanager

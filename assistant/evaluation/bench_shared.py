@@ -144,24 +144,9 @@ def _serve(env: dict, folder: Path, cache: Path) -> tuple[subprocess.Popen, str]
     return proc, f"http://127.0.0.1:{port}"
 
 
-def _wait_ready(base: str, proc: subprocess.Popen, seconds: float = 300) -> None:
-    import httpx
-
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"coopguide serve exited with {proc.returncode}")
-        try:
-            if httpx.get(base + "/api/health", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    raise RuntimeError(f"{base} did not start within {seconds:.0f} s")
-
-
 def measure_instances(assistant, questions: list[str], clients: int, per_client: int, pg_url: str) -> list[dict]:
     """The same load against one and against two serve processes sharing PostgreSQL + `chroma run`."""
+    from assistant.api.running import wait_ready
     from assistant.evaluation.chroma_server import start_chroma
     from assistant.evaluation.loadtest import run_clients
     from assistant.evaluation.pg import new_database
@@ -183,7 +168,7 @@ def measure_instances(assistant, questions: list[str], clients: int, per_client:
             cache = assistant.index.folder / "vector_cache.sqlite"
             procs = [_serve(env, folder / name, cache) for name in ("a", "b")]
             for proc, base in procs:
-                _wait_ready(base, proc)
+                wait_ready(base, proc)
             bases = [base for _, base in procs]
             run_clients(bases, questions, 2, 3)  # warm both
             return [run_clients(bases[:n], questions, clients, per_client) for n in (1, 2)]

@@ -17,6 +17,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from assistant.evaluation.bench import _timed
+from assistant.evaluation.memory import peak_rss_mb  # VmHWM: this process's peak, not its parent's
+
 QUALITY_KEYS = ("recall@5", "mrr", "coverage", "doc_recall@5", "ndcg@10", "refusal_accuracy", "latency_p50",
                 "latency_p95")  # fmt: skip
 
@@ -25,18 +28,6 @@ def _settings(job: dict[str, Any]):
     from assistant.settings import Settings
 
     return Settings(**job["settings"])
-
-
-def peak_rss_mb() -> float:
-    from assistant.evaluation.memory import peak_rss_mb as own_peak  # VmHWM: not the parent's size
-
-    return own_peak()
-
-
-def _ms(fn, *args) -> float:
-    started = time.perf_counter()
-    fn(*args)
-    return (time.perf_counter() - started) * 1000
 
 
 def measure_speed(embedder, docs: list[str], queries: list[str], batch: int = 8) -> dict[str, Any]:
@@ -56,7 +47,7 @@ def measure_speed(embedder, docs: list[str], queries: list[str], batch: int = 8)
         query_vectors.append(embedder.embed_queries([q])[0])
         latencies.append((time.perf_counter() - started) * 1000)
     groups = [queries[i : i + batch] for i in range(0, len(queries) - batch + 1, batch)] or [queries]
-    batched = [_ms(embedder.embed_queries, g) / len(g) for g in groups]
+    batched = [_timed(embedder.embed_queries, g) / len(g) for g in groups]
     return {
         "docs": len(docs), "docs_per_s": round(len(docs) / doc_s, 2), "queries": len(queries),
         "query_p50_ms": round(M.percentile(latencies, 50), 1), "query_p95_ms": round(M.percentile(latencies, 95), 1),

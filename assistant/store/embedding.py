@@ -197,6 +197,4 @@ def _onnx_embedder(settings: ModelSettings, source: str, model_id: str) -> Embed
     from assistant.store.onnx_embedder import OnnxEmbedder
 
     path = _ensure_onnx(settings, source, effective_runtime(settings))
-    embedder = OnnxEmbedder(path, Path(source), model_id, settings.batch_size, settings.threads)
-    embedder.batch_invariant = not model_id.endswith("int8")  # activations are quantised per batch
-    return embedder
+    return OnnxEmbedder(path, Path(source), model_id, settings.batch_size, settings.threads)

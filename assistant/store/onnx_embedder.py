@@ -25,7 +25,7 @@ class OnnxEmbedder:
         hf_logging.disable_progress_bar()
         self.model_id = model_id
         self.batch_size = batch_size
-        self.batch_invariant = True  # False for an int8 graph (activations quantised per batch)
+        self.batch_invariant = not model_id.endswith("int8")  # int8 quantises activations per batch
         config = json.loads((model_folder / "config_sentence_transformers.json").read_text(encoding="utf-8"))
         self.prompts: dict[str, str] = {k: config.get("prompts", {}).get(k, "") for k in ("query", "document")}
         bert = model_folder / "sentence_bert_config.json"

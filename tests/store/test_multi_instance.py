@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from assistant.api.running import free_port
+from assistant.api.running import free_port, wait_ready
 from assistant.evaluation.chroma_server import start_chroma
 from assistant.evaluation.loadtest import run_clients
 from tests.conftest import MODELS_DIR
@@ -57,17 +57,6 @@ def serve(folder: Path, env: dict, name: str) -> tuple[subprocess.Popen, str]:
     return proc, f"http://127.0.0.1:{port}"
 
 
-def ready(base: str, deadline: float) -> None:
-    while time.time() < deadline:
-        try:
-            if httpx.get(base + "/api/health", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    raise AssertionError(f"{base} did not start")
-
-
 def eventually(check, seconds: float = 15.0) -> float:
     started = time.perf_counter()
     while not check():
@@ -84,8 +73,8 @@ def test_two_instances_on_shared_engines(shared):
     cli(folder, env, "ingest", "--quiet")
     (a, base_a), (b, base_b) = serve(folder, env, "a"), serve(folder, env, "b")
     try:
-        ready(base_a, time.time() + 180)
-        ready(base_b, time.time() + 180)
+        wait_ready(base_a, a, 180)
+        wait_ready(base_b, b, 180)
         for base in (base_a, base_b):
             assert "ZX-4711" in httpx.post(base + "/api/ask", json=QUESTION, timeout=60).text
 
